@@ -1,0 +1,127 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { type Config, secretsOf } from './config.js';
+import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
+import { Health } from './http/health.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { toBoltLogger } from './slack/bolt-logger.js';
+import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+import { createWebhookRoute } from './tencent/webhook/route.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Delivery retry timings (tests shorten them). */
+  retry?: RetryPolicy;
+}
+
+export interface RunningApp {
+  port: number;
+  server: Server;
+  store: Store;
+  metrics: Metrics;
+  health: Health;
+  bolt: App;
+  logger: Logger;
+  /** Stops taking work, finishes what is in flight, closes the store. */
+  stop(): Promise<void>;
+}
+
+function boltLogLevel(level: Config['logLevel']): LogLevel {
+  return { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[
+    level
+  ];
+}
+
+/** Builds the Bolt app, the routes and the worker, and starts listening on `config.port`. */
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const store = await openStore(config);
+  const metrics = createMetrics(() => store.pendingCount());
+  const health = new Health(() => store.check());
+  let stopping = false;
+
+  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }), boltLogLevel(config.logLevel));
+  const clientOptions = slackClientOptions(config.slack.apiUrl, metrics);
+  const socketMode = Boolean(config.slack.appToken);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        endpoints: '/slack/events',
+        logger: boltLogger,
+      });
+  const bolt = new App({
+    token: config.slack.botToken,
+    logger: boltLogger,
+    clientOptions,
+    tokenVerificationEnabled: false,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
+  });
+
+  const worker = new DeliveryWorker({
+    store,
+    slack: createDeliveryClient(config.slack.botToken, config.slack.apiUrl, metrics),
+    channel: config.slack.moderationChannel,
+    logger: logger.child({ component: 'feed' }),
+    metrics,
+    health,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+
+  const server = createHttpServer({
+    webhook: createWebhookRoute({
+      settings: { sdkAppId: config.tencent.sdkAppId, callbackToken: config.tencent.callbackToken },
+      store,
+      metrics,
+      logger: logger.child({ component: 'webhook' }),
+      isStopping: () => stopping,
+    }),
+    ...(receiver ? { slack: receiver.requestListener } : {}),
+    health,
+    metrics,
+    logger,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (socketMode) {
+    // Slack being away must not stop the feed's intake: the socket client keeps reconnecting.
+    bolt.start().catch((error: unknown) => logger.error('Socket Mode failed to connect', { error }));
+  }
+  worker.start();
+  logger.info('recall-bot started', {
+    port,
+    mode: socketMode ? 'socket' : 'http',
+    store: config.redisUrl ? 'redis' : 'sqlite',
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      stopping = true;
+      health.markStopping();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await worker.stop();
+      if (socketMode) await bolt.stop().catch(() => undefined);
+      await closed;
+      await store.close();
+      logger.info('recall-bot stopped');
+    })();
+    return stopped;
+  };
+
+  return { port, server, store, metrics, health, bolt, logger, stop };
+}

@@ -1,0 +1,37 @@
+import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Metrics } from '../http/metrics.js';
+
+/** A `fetch` that counts every Slack call (and HTTP-level failures) by method. */
+export function countingFetch(metrics: Metrics, apiUrl: string): FetchFunction {
+  return async (url, init) => {
+    const href = String(url);
+    const method = href.startsWith(apiUrl) ? href.slice(apiUrl.length).split('?')[0] : 'upload';
+    metrics.slackCalls.inc({ method });
+    try {
+      const response = await fetch(url, init);
+      if (response.status >= 300) metrics.slackErrors.inc({ method, error: `http_${response.status}` });
+      return response;
+    } catch (error) {
+      metrics.slackErrors.inc({ method, error: 'network' });
+      throw error;
+    }
+  };
+}
+
+/** Options shared by every WebClient the app makes: retries and rate limits are ours to handle. */
+export function slackClientOptions(apiUrl: string, metrics: Metrics): WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    fetch: countingFetch(metrics, apiUrl),
+    timeout: 30_000,
+  };
+}
+
+/** The worker's client: it sees 429s and failures itself, so it can keep events and wait. */
+export function createDeliveryClient(token: string, apiUrl: string, metrics: Metrics): WebClient {
+  return new WebClient(token, {
+    ...slackClientOptions(apiUrl, metrics),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}

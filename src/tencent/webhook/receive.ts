@@ -1,0 +1,129 @@
+import type { z } from 'zod';
+import { dedupeKeyOf } from './dedupe.js';
+import { WebhookError } from './errors.js';
+import { type FeedEvent, isHandledCommand, webhookSchemas } from './schemas.js';
+import { verifySdkAppId, verifySignature } from './verify.js';
+
+/** Tencent's own limit is unknown; ours is the one SPEC names. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookRequest {
+  /** The raw query string, without the leading `?`. */
+  query: string;
+  contentType: string | undefined;
+  body: Buffer;
+}
+
+export interface WebhookSettings {
+  sdkAppId: number;
+  callbackToken: string | undefined;
+  now?: () => number;
+}
+
+export type WebhookOutcome =
+  | { kind: 'accepted'; command: string; event: FeedEvent; dedupeKey: string }
+  | { kind: 'ignored'; command: string };
+
+const QUERY_PARAMS = ['SdkAppid', 'CallbackCommand', 'Sign', 'RequestTime', 'ClientIP', 'OptPlatform'];
+
+/** Reads the query; a parameter we rely on that is given twice is refused, not guessed. */
+export function parseWebhookQuery(query: string): Record<string, string | undefined> {
+  const params = new URLSearchParams(query);
+  const out: Record<string, string | undefined> = {};
+  for (const name of QUERY_PARAMS) {
+    const values = params.getAll(name);
+    if (values.length > 1) {
+      throw new WebhookError(
+        name === 'SdkAppid' ? 403 : 400,
+        `query parameter ${name} is repeated`,
+        name === 'SdkAppid' ? 'forbidden' : 'bad_request',
+      );
+    }
+    out[name] = values[0];
+  }
+  return out;
+}
+
+const NOT_JSON = /^(application\/x-www-form-urlencoded|multipart\/)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Verifies and checks the request before any body work: cheap refusals first. */
+export function verifyWebhookRequest(
+  query: Record<string, string | undefined>,
+  settings: WebhookSettings,
+): void {
+  verifySdkAppId(query.SdkAppid, settings.sdkAppId);
+  if (settings.callbackToken) {
+    verifySignature(
+      settings.callbackToken,
+      query.Sign,
+      query.RequestTime,
+      (settings.now ?? Date.now)(),
+    );
+  }
+}
+
+function parseJsonObject(req: WebhookRequest): Record<string, unknown> {
+  if (req.contentType && NOT_JSON.test(req.contentType)) {
+    throw new WebhookError(400, `body must be JSON, not ${req.contentType.split(';')[0]}`, 'bad_request');
+  }
+  if (req.body.length > MAX_BODY_BYTES) {
+    throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(req.body);
+  } catch {
+    throw new WebhookError(400, 'body is not valid UTF-8', 'bad_request');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new WebhookError(400, 'body is not valid JSON', 'bad_request');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new WebhookError(400, 'body must be a JSON object', 'bad_request');
+  }
+  return value as Record<string, unknown>;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+    .join('');
+  const message =
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+  return `${path || 'body'} ${message}`;
+}
+
+/**
+ * Verifies, parses and validates one webhook call. Throws `WebhookError` for every refusal;
+ * returns what to store, or that the command is not ours.
+ */
+export function receiveWebhook(req: WebhookRequest, settings: WebhookSettings): WebhookOutcome {
+  const query = parseWebhookQuery(req.query);
+  verifyWebhookRequest(query, settings);
+  const json = parseJsonObject(req);
+
+  const bodyCommand = json.CallbackCommand;
+  const command = query.CallbackCommand ?? (typeof bodyCommand === 'string' ? bodyCommand : '');
+  if (!command) throw new WebhookError(400, 'CallbackCommand is required', 'bad_request');
+  if (bodyCommand !== undefined && bodyCommand !== command) {
+    throw new WebhookError(400, 'CallbackCommand in the body differs from the query', 'bad_request');
+  }
+  if (!isHandledCommand(command)) return { kind: 'ignored', command };
+
+  const parsed = webhookSchemas[command].safeParse({ ...json, CallbackCommand: command });
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
+    throw new WebhookError(400, `${command}: ${first}`, 'bad_request');
+  }
+  const event: FeedEvent = {
+    body: parsed.data,
+    receivedAt: (settings.now ?? Date.now)(),
+    ...(query.ClientIP ? { clientIp: query.ClientIP.slice(0, 64) } : {}),
+    ...(query.OptPlatform ? { platform: query.OptPlatform.slice(0, 32) } : {}),
+  };
+  return { kind: 'accepted', command, event, dedupeKey: dedupeKeyOf(parsed.data) };
+}

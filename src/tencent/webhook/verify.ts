@@ -1,0 +1,41 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { WebhookError } from './errors.js';
+
+/** How far `RequestTime` may lie from our clock. */
+export const REQUEST_TIME_WINDOW_SECONDS = 60;
+
+/** `Sign = sha256(token + RequestTime)`, lowercase hex. */
+export function computeSign(token: string, requestTime: string): string {
+  return createHash('sha256').update(token + requestTime).digest('hex');
+}
+
+/** The SDKAppID in the query must be ours: Tencent's own advice for every callback. */
+export function verifySdkAppId(sdkAppId: string | undefined, expected: number): void {
+  if (sdkAppId === undefined || sdkAppId !== String(expected)) {
+    throw new WebhookError(403, 'SdkAppid does not match this application', 'forbidden');
+  }
+}
+
+/** Webhook authentication, when a token is configured: `Sign` and a fresh `RequestTime`. */
+export function verifySignature(
+  token: string,
+  sign: string | undefined,
+  requestTime: string | undefined,
+  nowMs: number,
+): void {
+  if (!sign || !requestTime) {
+    throw new WebhookError(401, 'Sign and RequestTime are required', 'unauthorized');
+  }
+  if (!/^\d{1,12}$/.test(requestTime)) {
+    throw new WebhookError(401, 'RequestTime must be Unix seconds', 'unauthorized');
+  }
+  const skew = Math.abs(nowMs / 1000 - Number(requestTime));
+  if (skew > REQUEST_TIME_WINDOW_SECONDS) {
+    throw new WebhookError(401, 'RequestTime is outside the allowed window', 'unauthorized');
+  }
+  const expected = Buffer.from(computeSign(token, requestTime), 'utf8');
+  const given = Buffer.from(sign.toLowerCase(), 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new WebhookError(401, 'Sign does not match', 'unauthorized');
+  }
+}
