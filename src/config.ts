@@ -37,86 +37,76 @@ const idList = (pattern: RegExp, what: string) =>
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-export const configSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: z.preprocess(
-      blankToUndefined,
-      z.string().trim().startsWith('xapp-', 'must be an app token starting with xapp-').optional(),
-    ),
-    SLACK_API_URL: z.preprocess(
-      blankToUndefined,
-      httpUrl
-        .default('https://slack.com/api/')
-        .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
-    ),
-    SLACK_MODERATION_CHANNEL: z
-      .string()
-      .trim()
-      .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID such as C0123456789'),
-    TENCENT_SDKAPPID: z
-      .string()
-      .trim()
-      .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer')
-      .transform(Number),
-    TENCENT_SECRET_KEY: z.string().trim().min(1, 'is required'),
-    TENCENT_ADMIN_USERID: z.preprocess(
-      blankToUndefined,
-      z.string().trim().max(32, 'must be at most 32 characters').default('administrator'),
-    ),
-    TENCENT_REGION: z.preprocess(
-      blankToUndefined,
-      z.enum(regionNames, { error: `must be one of ${regionNames.join(', ')}` }).default('china'),
-    ),
-    TENCENT_API_BASE: z.preprocess(
-      blankToUndefined,
-      httpUrl.optional().transform((url) => url?.replace(/\/+$/, '')),
-    ),
-    TENCENT_CALLBACK_TOKEN: optionalString,
-    RECALL_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'Slack user ID such as U0123456789'),
-    RECALL_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'Slack user group ID such as S0123456789'),
-    RECALL_RATE_PER_SECOND: z.preprocess(
-      blankToUndefined,
-      z.coerce
-        .number({ error: 'must be a number' })
-        .int('must be a whole number')
-        .min(1, 'must be at least 1')
-        .max(1000, 'must be at most 1000')
-        .default(200),
-    ),
-    PORT: z.preprocess(
-      blankToUndefined,
-      z.coerce
-        .number({ error: 'must be a number' })
-        .int('must be a whole number')
-        .min(0, 'must be 0–65535')
-        .max(65535, 'must be 0–65535')
-        .default(3000),
-    ),
-    DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
-    REDIS_URL: z.preprocess(
-      blankToUndefined,
-      z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-    ),
-    LOG_LEVEL: z.preprocess(
-      blankToUndefined,
-      z
-        .enum(['debug', 'info', 'warn', 'error'], {
-          error: 'must be one of debug, info, warn, error',
-        })
-        .default('info'),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-  });
+export const configSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().trim().startsWith('xapp-', 'must be an app token starting with xapp-').optional(),
+  ),
+  SLACK_API_URL: z.preprocess(
+    blankToUndefined,
+    httpUrl
+      .default('https://slack.com/api/')
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  ),
+  SLACK_MODERATION_CHANNEL: z
+    .string()
+    .trim()
+    .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID such as C0123456789'),
+  TENCENT_SDKAPPID: z
+    .string()
+    .trim()
+    .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer')
+    .transform(Number),
+  TENCENT_SECRET_KEY: z.string().trim().min(1, 'is required'),
+  TENCENT_ADMIN_USERID: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(32, 'must be at most 32 characters').default('administrator'),
+  ),
+  TENCENT_REGION: z.preprocess(
+    blankToUndefined,
+    z.enum(regionNames, { error: `must be one of ${regionNames.join(', ')}` }).default('china'),
+  ),
+  TENCENT_API_BASE: z.preprocess(
+    blankToUndefined,
+    httpUrl.optional().transform((url) => url?.replace(/\/+$/, '')),
+  ),
+  TENCENT_CALLBACK_TOKEN: optionalString,
+  RECALL_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'Slack user ID such as U0123456789'),
+  RECALL_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'Slack user group ID such as S0123456789'),
+  RECALL_RATE_PER_SECOND: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(200),
+  ),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0–65535')
+      .max(65535, 'must be 0–65535')
+      .default(3000),
+  ),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  REDIS_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['debug', 'info', 'warn', 'error'], {
+        error: 'must be one of debug, info, warn, error',
+      })
+      .default('info'),
+  ),
+});
 
 type Env = z.infer<typeof configSchema>;
 
@@ -157,13 +147,22 @@ export class ConfigError extends Error {
 /** Parses the environment. Messages name the variable and the rule, never the value. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const problems = new Map<string, string[]>();
-    for (const issue of result.error.issues) {
-      const name = String(issue.path[0] ?? 'environment');
-      const message = issue.code === 'invalid_type' ? 'is required' : issue.message;
-      problems.set(name, [...(problems.get(name) ?? []), message]);
-    }
+  const problems = new Map<string, string[]>();
+  const add = (name: string, message: string) =>
+    problems.set(name, [...(problems.get(name) ?? []), message]);
+  for (const issue of result.success ? [] : result.error.issues) {
+    add(
+      String(issue.path[0] ?? 'environment'),
+      issue.code === 'invalid_type' ? 'is required' : issue.message,
+    );
+  }
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    add(
+      'SLACK_SIGNING_SECRET',
+      'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (!result.success || problems.size > 0) {
     throw new ConfigError(
       [...problems].map(([name, messages]) => `${name} ${[...new Set(messages)].join('; ')}`),
     );

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { WebhookError } from '../../../../src/tencent/webhook/errors.js';
+import {
+  computeSign,
+  verifySdkAppId,
+  verifySignature,
+} from '../../../../src/tencent/webhook/verify.js';
+
+function refusal(fn: () => void): WebhookError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof WebhookError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('webhook verification', () => {
+  it('computes the documented example signature', () => {
+    expect(computeSign('xxxxyyyy', '1669872112')).toBe(
+      '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
+    );
+  });
+
+  it('accepts a fresh, correct Sign (upper or lower case hex)', () => {
+    const now = 1669872112_000;
+    const sign = computeSign('xxxxyyyy', '1669872112');
+    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now)).not.toThrow();
+    expect(() =>
+      verifySignature('xxxxyyyy', sign.toUpperCase(), '1669872112', now + 59_000),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['missing Sign', undefined, '1669872112', 1669872112_000],
+    ['missing RequestTime', 'abc', undefined, 1669872112_000],
+    ['wrong Sign', computeSign('other', '1669872112'), '1669872112', 1669872112_000],
+    [
+      'truncated Sign',
+      computeSign('xxxxyyyy', '1669872112').slice(0, 10),
+      '1669872112',
+      1669872112_000,
+    ],
+    [
+      'stale RequestTime',
+      computeSign('xxxxyyyy', '1669872112'),
+      '1669872112',
+      1669872112_000 + 61_000,
+    ],
+    [
+      'future RequestTime',
+      computeSign('xxxxyyyy', '1669872112'),
+      '1669872112',
+      1669872112_000 - 61_000,
+    ],
+    ['non-numeric RequestTime', computeSign('xxxxyyyy', 'abc'), 'abc', 1669872112_000],
+  ])('refuses %s with 401', (_name, sign, time, now) => {
+    const error = refusal(() => verifySignature('xxxxyyyy', sign, time, now));
+    expect(error.status).toBe(401);
+  });
+
+  it('refuses another SDKAppID with 403', () => {
+    expect(() => verifySdkAppId('1400000001', 1400000001)).not.toThrow();
+    expect(refusal(() => verifySdkAppId('1400000002', 1400000001)).status).toBe(403);
+    expect(refusal(() => verifySdkAppId(undefined, 1400000001)).status).toBe(403);
+    expect(refusal(() => verifySdkAppId('01400000001', 1400000001)).status).toBe(403);
+  });
+});
