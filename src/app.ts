@@ -46,7 +46,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const health = new Health(() => store.check());
   let stopping = false;
 
-  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }), boltLogLevel(config.logLevel));
+  const boltLogger = toBoltLogger(
+    logger.child({ component: 'bolt' }),
+    boltLogLevel(config.logLevel),
+  );
   const clientOptions = slackClientOptions(config.slack.apiUrl, metrics);
   const socketMode = Boolean(config.slack.appToken);
   const receiver = socketMode
@@ -98,7 +101,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   if (socketMode) {
     // Slack being away must not stop the feed's intake: the socket client keeps reconnecting.
-    bolt.start().catch((error: unknown) => logger.error('Socket Mode failed to connect', { error }));
+    bolt
+      .start()
+      .catch((error: unknown) => logger.error('Socket Mode failed to connect', { error }));
   }
   worker.start();
   logger.info('recall-bot started', {

@@ -6,7 +6,9 @@ export function toBoltLogger(logger: Logger, level: LogLevel = LogLevel.INFO): B
   let current = level;
   let name = 'bolt';
   const line = (msgs: unknown[]) =>
-    msgs.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+    msgs
+      .map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m)))
+      .join(' ');
   return {
     debug: (...msgs) => logger.debug(line(msgs), { component: name }),
     info: (...msgs) => logger.info(line(msgs), { component: name }),

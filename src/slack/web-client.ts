@@ -9,7 +9,8 @@ export function countingFetch(metrics: Metrics, apiUrl: string): FetchFunction {
     metrics.slackCalls.inc({ method });
     try {
       const response = await fetch(url, init);
-      if (response.status >= 300) metrics.slackErrors.inc({ method, error: `http_${response.status}` });
+      if (response.status >= 300)
+        metrics.slackErrors.inc({ method, error: `http_${response.status}` });
       return response;
     } catch (error) {
       metrics.slackErrors.inc({ method, error: 'network' });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { feedEventSchema, type FeedEvent } from '../tencent/webhook/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import { DEDUPE_RETENTION_MS, type PostLink, type QueuedEvent, type Store } from './store.js';
 
 interface PendingWrite {
@@ -216,6 +216,16 @@ export class SqliteStore implements Store {
       .prepare('SELECT value FROM once_values WHERE key = ? AND expires_at > ?')
       .get(key, this.now()) as { value: string } | undefined;
     return row?.value;
+  }
+
+  async acquire(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const result = this.db
+      .prepare(
+        'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.expires_at <= ?',
+      )
+      .run(key, '1', now + ttlMs, now);
+    return result.changes > 0;
   }
 
   async check(): Promise<void> {

@@ -47,6 +47,8 @@ export interface Store {
   takeOnce(key: string): Promise<string | undefined>;
   /** Reads the value without taking it, if not expired. */
   peekOnce(key: string): Promise<string | undefined>;
+  /** Sets `key` only if it is not set (or expired): `true` for the one caller that set it. */
+  acquire(key: string, ttlMs: number): Promise<boolean>;
 
   /** Throws when the store cannot take work (health). */
   check(): Promise<void>;

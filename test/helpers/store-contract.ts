@@ -112,6 +112,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.takeOnce('c2')).toBeUndefined();
     });
 
+    it('lets one caller acquire a key until it expires', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.acquire('lock', 60_000)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.acquire('brief', 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.acquire('brief', 60_000)).toBe(true);
+      expect(await store.acquire('brief', 60_000)).toBe(false);
+    });
+
     it('reports health', async () => {
       await expect(store.check()).resolves.toBeUndefined();
     });

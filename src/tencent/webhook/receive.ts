@@ -24,7 +24,14 @@ export type WebhookOutcome =
   | { kind: 'accepted'; command: string; event: FeedEvent; dedupeKey: string }
   | { kind: 'ignored'; command: string };
 
-const QUERY_PARAMS = ['SdkAppid', 'CallbackCommand', 'Sign', 'RequestTime', 'ClientIP', 'OptPlatform'];
+const QUERY_PARAMS = [
+  'SdkAppid',
+  'CallbackCommand',
+  'Sign',
+  'RequestTime',
+  'ClientIP',
+  'OptPlatform',
+];
 
 /** Reads the query; a parameter we rely on that is given twice is refused, not guessed. */
 export function parseWebhookQuery(query: string): Record<string, string | undefined> {
@@ -65,7 +72,11 @@ export function verifyWebhookRequest(
 
 function parseJsonObject(req: WebhookRequest): Record<string, unknown> {
   if (req.contentType && NOT_JSON.test(req.contentType)) {
-    throw new WebhookError(400, `body must be JSON, not ${req.contentType.split(';')[0]}`, 'bad_request');
+    throw new WebhookError(
+      400,
+      `body must be JSON, not ${req.contentType.split(';')[0]}`,
+      'bad_request',
+    );
   }
   if (req.body.length > MAX_BODY_BYTES) {
     throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
@@ -110,7 +121,11 @@ export function receiveWebhook(req: WebhookRequest, settings: WebhookSettings): 
   const command = query.CallbackCommand ?? (typeof bodyCommand === 'string' ? bodyCommand : '');
   if (!command) throw new WebhookError(400, 'CallbackCommand is required', 'bad_request');
   if (bodyCommand !== undefined && bodyCommand !== command) {
-    throw new WebhookError(400, 'CallbackCommand in the body differs from the query', 'bad_request');
+    throw new WebhookError(
+      400,
+      'CallbackCommand in the body differs from the query',
+      'bad_request',
+    );
   }
   if (!isHandledCommand(command)) return { kind: 'ignored', command };
 

@@ -75,11 +75,9 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     let outcome: ReturnType<typeof receiveWebhook>;
     try {
       const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined) throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
-      outcome = receiveWebhook(
-        { query, contentType: req.headers['content-type'], body },
-        settings,
-      );
+      if (body === undefined)
+        throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
+      outcome = receiveWebhook({ query, contentType: req.headers['content-type'], body }, settings);
     } catch (error) {
       if (error instanceof WebhookError) {
         fail(res, error.status, error.reason);

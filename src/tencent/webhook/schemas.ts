@@ -8,7 +8,11 @@ export const LIMITS = {
   msgBodyElements: 100,
 } as const;
 
-const id = z.string().trim().min(1, 'must not be empty').max(LIMITS.id, `must be at most ${LIMITS.id} characters`);
+const id = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`);
 
 /** Milliseconds since the epoch; Tencent sends a number or a numeric string. */
 const eventTime = z
@@ -19,7 +23,13 @@ const eventTime = z
 const count = z
   .union([z.number(), z.string().regex(/^\d{1,10}$/, 'must be a number')])
   .transform(Number)
-  .pipe(z.number().int('must be a whole number').nonnegative('must not be negative').max(2 ** 32));
+  .pipe(
+    z
+      .number()
+      .int('must be a whole number')
+      .nonnegative('must not be negative')
+      .max(2 ** 32),
+  );
 
 const list = <T extends z.ZodType>(item: T) =>
   z

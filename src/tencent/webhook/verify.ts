@@ -6,7 +6,9 @@ export const REQUEST_TIME_WINDOW_SECONDS = 60;
 
 /** `Sign = sha256(token + RequestTime)`, lowercase hex. */
 export function computeSign(token: string, requestTime: string): string {
-  return createHash('sha256').update(token + requestTime).digest('hex');
+  return createHash('sha256')
+    .update(token + requestTime)
+    .digest('hex');
 }
 
 /** The SDKAppID in the query must be ours: Tencent's own advice for every callback. */

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Store } from '../store/store.js';
+
+/** A recall cannot be undone: an unconfirmed one lapses after this long. */
+export const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
+
+/** Where a recall started, so its results go back there (SPEC: Recall). */
+export const recallOriginSchema = z.discriminatedUnion('kind', [
+  /** `/recall …` (or its modal): results to the command's response_url. */
+  z.object({ kind: z.literal('command'), channel: z.string(), responseUrl: z.string().url() }),
+  /** The message shortcut: ephemeral in its channel, or a direct message. */
+  z.object({ kind: z.literal('shortcut'), channel: z.string().optional() }),
+  /** A feed post's Recall button: in the post's thread. */
+  z.object({ kind: z.literal('feed'), channel: z.string(), threadTs: z.string() }),
+]);
+
+export const pendingRecallSchema = z.object({
+  account: z.string(),
+  msgKeys: z.array(z.string()).min(1),
+  reason: z.string().optional(),
+  requestedBy: z.string(),
+  origin: recallOriginSchema,
+});
+
+export type RecallOrigin = z.infer<typeof recallOriginSchema>;
+export type PendingRecall = z.infer<typeof pendingRecallSchema>;
+
+const keyOf = (id: string) => `confirm:${id}`;
+
+/** Stores what a confirmation button will do; the button carries only the returned ID. */
+export async function createConfirmation(store: Store, pending: PendingRecall): Promise<string> {
+  const id = randomUUID();
+  await store.putOnce(keyOf(id), JSON.stringify(pending), CONFIRMATION_TTL_MS);
+  return id;
+}
+
+/** Takes a confirmation; a second click (or one after 30 minutes) gets `undefined`. */
+export async function takeConfirmation(
+  store: Store,
+  id: string,
+): Promise<PendingRecall | undefined> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  const value = await store.takeOnce(keyOf(id));
+  if (value === undefined) return undefined;
+  const parsed = pendingRecallSchema.safeParse(JSON.parse(value));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Drops a confirmation (Cancel). */
+export async function cancelConfirmation(store: Store, id: string): Promise<boolean> {
+  return (await takeConfirmation(store, id)) !== undefined;
+}

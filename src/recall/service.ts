@@ -1,0 +1,162 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import type { RecallAuthorizer } from './authorize.js';
+import { createConfirmation, type PendingRecall } from './confirmations.js';
+import { LIST_ALL_UP_TO, renderAudit, renderResults, resultsCsv } from './report.js';
+import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** Where the answers of one recall go; built by the listener from the flow's origin. */
+export interface ReplyChannel {
+  /** Shows how far the recall is (replacing the last progress note where Slack allows). */
+  progress(message: SlackMessage): Promise<void>;
+  /** The answer: replaces the progress note where Slack allows. */
+  final(message: SlackMessage): Promise<void>;
+}
+
+export interface RecallServiceOptions {
+  store: Store;
+  authorizer: RecallAuthorizer;
+  slack: WebClient;
+  moderationChannel: string;
+  sender: Omit<RecallDeps, 'onProgress'>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** How often a long recall may update its progress message (Slack rate limits updates). */
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * The recall, from a confirmed request to its answers: authorize the person who confirmed,
+ * send through the limiter, report every key, audit in the moderation channel.
+ */
+export class RecallService {
+  constructor(private readonly options: RecallServiceOptions) {}
+
+  /** Runs a confirmed recall. Never throws: every failure is told to the person. */
+  async run(pending: PendingRecall, confirmedBy: string, reply: ReplyChannel): Promise<void> {
+    const { authorizer, logger, metrics } = this.options;
+    const log = logger.child({
+      user: confirmedBy,
+      account: pending.account,
+      keys: pending.msgKeys.length,
+    });
+    const authorization = await authorizer.check(confirmedBy);
+    if (!authorization.allowed) {
+      log.info('recall refused', { origin: pending.origin.kind });
+      metrics.recalls.inc({ outcome: 'refused' }, pending.msgKeys.length);
+      await this.safely(reply.final({ text: `:no_entry: ${authorization.reason}` }), log);
+      return;
+    }
+    const total = pending.msgKeys.length;
+    await this.safely(
+      reply.progress({
+        text: `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of \`${pending.account}\`…`,
+      }),
+      log,
+    );
+
+    let lastProgress = Date.now();
+    let results: KeyResult[];
+    try {
+      results = await recallMessages(
+        { account: pending.account, msgKeys: pending.msgKeys, reason: pending.reason },
+        {
+          ...this.options.sender,
+          onProgress: (done, all) => {
+            if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+            lastProgress = Date.now();
+            void this.safely(
+              reply.progress({
+                text: `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
+              }),
+              log,
+            );
+          },
+        },
+      );
+    } catch (error) {
+      log.error('recall failed', { error });
+      await this.safely(
+        reply.final({
+          text: `:x: The recall could not be sent: ${error instanceof Error ? error.message : 'unknown error'}. Nothing more was recalled; try again.`,
+        }),
+        log,
+      );
+      return;
+    }
+    for (const r of results)
+      metrics.recalls.inc({
+        outcome: r.ok ? 'recalled' : r.transient ? 'failed_transient' : 'failed',
+      });
+    log.info('recall done', {
+      recalled: results.filter((r) => r.ok).length,
+      origin: pending.origin.kind,
+      because: authorization.because,
+    });
+
+    const summary = { account: pending.account, reason: pending.reason, results };
+    const retryable = results.filter((r) => !r.ok && r.transient).map((r) => r.msgKey);
+    const retryConfirmationId = retryable.length
+      ? await createConfirmation(this.options.store, {
+          ...pending,
+          msgKeys: retryable,
+          requestedBy: confirmedBy,
+        }).catch(() => undefined)
+      : undefined;
+    const csvAttached = await this.audit(summary, confirmedBy, pending, log);
+    const csvNote = csvAttached
+      ? `The full table of every message is the CSV file on the audit post in <#${this.options.moderationChannel}>.`
+      : undefined;
+    await this.safely(reply.final(renderResults(summary, { retryConfirmationId, csvNote })), log);
+  }
+
+  /** The audit line; with many keys the full CSV is attached to it. Returns whether it was. */
+  private async audit(
+    summary: { account: string; reason?: string | undefined; results: KeyResult[] },
+    userId: string,
+    pending: PendingRecall,
+    log: Logger,
+  ): Promise<boolean> {
+    const { slack, moderationChannel } = this.options;
+    const audit = renderAudit(summary, userId, pending.origin.kind);
+    const withCsv = summary.results.length > LIST_ALL_UP_TO;
+    try {
+      if (withCsv) {
+        await slack.filesUploadV2({
+          channel_id: moderationChannel,
+          blocks: audit.blocks,
+          filename: `recall-${Date.now()}.csv`,
+          title: `Recall results: ${summary.account}`,
+          content: resultsCsv(summary),
+        });
+      } else {
+        await slack.chat.postMessage({
+          channel: moderationChannel,
+          text: audit.text,
+          blocks: audit.blocks,
+        });
+      }
+      return withCsv;
+    } catch (error) {
+      log.error('could not post the audit line', { error });
+      return false;
+    }
+  }
+
+  private async safely(promise: Promise<void>, log: Logger): Promise<void> {
+    try {
+      await promise;
+    } catch (error) {
+      log.warn('could not update the recall message', { error });
+    }
+  }
+}

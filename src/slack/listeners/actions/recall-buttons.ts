@@ -1,0 +1,135 @@
+import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { type PendingRecall, takeConfirmation } from '../../../recall/confirmations.js';
+import type { ReplyChannel } from '../../../recall/service.js';
+import { responseUrlReply, threadReply } from '../../replies.js';
+import type { ListenerDeps } from '../deps.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+const buttonSchema = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  actions: z.array(z.object({ value: z.string().max(2000).optional() })).min(1),
+  response_url: z.string().url().optional(),
+  container: z
+    .object({
+      is_ephemeral: z.boolean().optional(),
+      channel_id: z.string().optional(),
+      message_ts: z.string().optional(),
+      thread_ts: z.string().optional(),
+    })
+    .optional(),
+  channel: z.object({ id: z.string() }).optional(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
+});
+
+export type ButtonPayload = z.infer<typeof buttonSchema>;
+
+export function parseButton(body: unknown): ButtonPayload | undefined {
+  const parsed = buttonSchema.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Answers next to the button: in place for an ephemeral message, else in the message's thread. */
+export function replyNextTo(payload: ButtonPayload, client: WebClient): ReplyChannel | undefined {
+  const channel = payload.container?.channel_id ?? payload.channel?.id;
+  if (payload.container?.is_ephemeral || !payload.message || !channel) {
+    return payload.response_url ? responseUrlReply(payload.response_url) : undefined;
+  }
+  return threadReply(client, channel, payload.message.thread_ts ?? payload.message.ts);
+}
+
+const EXPIRED =
+  ':hourglass: This confirmation was already used or has expired (they last 30 minutes). Nothing was recalled by this click; start again with `/recall`.';
+
+/** `confirm_recall` and `retry_recall`: the stored request, taken once, then recalled. */
+export function confirmedRecallButton(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ButtonArgs) => {
+    await ack();
+    const payload = parseButton(body);
+    const reply = payload && replyNextTo(payload, client);
+    if (!payload || !reply) {
+      deps.logger.warn('unreadable recall button payload');
+      return;
+    }
+    const pending: PendingRecall | undefined = await takeConfirmation(
+      deps.store,
+      payload.actions[0]?.value ?? '',
+    );
+    if (!pending) {
+      await reply.final({ text: EXPIRED });
+      return;
+    }
+    await deps.recall.run(pending, payload.user.id, reply);
+  };
+}
+
+/** `cancel_recall`: drops the stored request. */
+export function cancelRecallButton(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ButtonArgs) => {
+    await ack();
+    const payload = parseButton(body);
+    const reply = payload && replyNextTo(payload, client);
+    if (!payload || !reply) return;
+    const pending = await takeConfirmation(deps.store, payload.actions[0]?.value ?? '');
+    await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
+  };
+}
+
+const feedValueSchema = z.object({
+  account: z.string().min(1).max(256),
+  msgKey: z.string().regex(/^\d{1,20}_\d{1,20}_\d{1,20}$/),
+});
+
+/** How long a feed button stays taken after a click, so a double click recalls once. */
+const FEED_CLICK_LOCK_MS = 5 * 60 * 1000;
+
+/** `feed_recall`: the Recall button on a feed post (Slack's confirm dialog is the confirmation). */
+export function feedRecallButton(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ButtonArgs) => {
+    await ack();
+    const payload = parseButton(body);
+    const channel = payload?.container?.channel_id ?? payload?.channel?.id;
+    const postTs = payload?.message?.ts;
+    let value: z.infer<typeof feedValueSchema> | undefined;
+    try {
+      value = feedValueSchema.parse(JSON.parse(payload?.actions[0]?.value ?? ''));
+    } catch {
+      value = undefined;
+    }
+    if (!payload || !channel || !postTs || !value) {
+      deps.logger.warn('unreadable feed recall button payload');
+      return;
+    }
+    const reply = threadReply(client, channel, postTs);
+    if (
+      !(await deps.store.acquire(
+        `feed-recall:${value.account}:${value.msgKey}`,
+        FEED_CLICK_LOCK_MS,
+      ))
+    ) {
+      await client.chat.postEphemeral({
+        channel,
+        user: payload.user.id,
+        thread_ts: postTs,
+        text: 'This message is already being recalled; the result is in the thread.',
+      });
+      return;
+    }
+    const pending: PendingRecall = {
+      account: value.account,
+      msgKeys: [value.msgKey],
+      requestedBy: payload.user.id,
+      origin: { kind: 'feed', channel, threadTs: postTs },
+    };
+    await deps.recall.run(pending, payload.user.id, reply);
+  };
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.action<BlockAction>('confirm_recall', confirmedRecallButton(deps));
+  app.action<BlockAction>('retry_recall', confirmedRecallButton(deps));
+  app.action<BlockAction>('cancel_recall', cancelRecallButton(deps));
+  app.action<BlockAction>('feed_recall', feedRecallButton(deps));
+}

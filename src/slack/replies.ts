@@ -1,0 +1,54 @@
+import type { WebClient } from '@slack/web-api';
+import type { ReplyChannel, SlackMessage } from '../recall/service.js';
+
+/** Answers through a `response_url` (slash command, buttons in an ephemeral message). */
+export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fetch): ReplyChannel {
+  const send = async (message: SlackMessage) => {
+    const res = await fetchFn(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
+    });
+    await res.text();
+    if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+  };
+  return { progress: send, final: send };
+}
+
+/** Answers in a thread (feed posts) or a direct message: one message, updated in place. */
+export function threadReply(client: WebClient, channel: string, threadTs?: string): ReplyChannel {
+  let ts: string | undefined;
+  let where = channel;
+  const send = async (message: SlackMessage) => {
+    if (ts) {
+      await client.chat.update({ channel: where, ts, ...message });
+      return;
+    }
+    const posted = await client.chat.postMessage({
+      channel,
+      ...message,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
+    ts = posted.ts;
+    where = posted.channel ?? channel;
+  };
+  return { progress: send, final: send };
+}
+
+/**
+ * Ephemeral answers in a channel (the shortcut). Ephemeral messages cannot be edited, so only
+ * the first progress note and the final answer are sent.
+ */
+export function ephemeralReply(client: WebClient, channel: string, user: string): ReplyChannel {
+  let noted = false;
+  return {
+    async progress(message: SlackMessage) {
+      if (noted) return;
+      noted = true;
+      await client.chat.postEphemeral({ channel, user, ...message });
+    },
+    async final(message: SlackMessage) {
+      await client.chat.postEphemeral({ channel, user, ...message });
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { CHANNEL, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
+import { samples } from '../helpers/tencent-samples.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
+
+/** Everything a reader can see of a message: its text, its blocks and its attached files. */
+function visible(message: FakeSlack['messages'][number]): string {
+  return [
+    message.text ?? '',
+    JSON.stringify(message.blocks ?? []),
+    ...(message.files ?? []).map((f) => f.content),
+  ].join('\n');
+}
+
+describe('feed: Tencent webhooks to the moderation channel', () => {
+  let slack: FakeSlack;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(async () => {
+    slack.reset();
+    slack.setOutage('none');
+    app = await startTestApp(testEnv(slack.apiUrl));
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  it.each([
+    ['one-to-one', samples.c2c, ['jared', 'Jonh', '48374_2837546_1557481126', '7']],
+    [
+      'group (Community topic)',
+      samples.group,
+      [
+        'admin',
+        '1213456',
+        'Community',
+        '@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic',
+        '130',
+        '144115213033478435-1739361321-2512805311',
+        '<!date^1670574414^',
+      ],
+    ],
+    ['Official Channel', samples.official, ['#TOA#_123', '71_1_1698741698', '<!date^1670574414^']],
+    [
+      'Official Channel send',
+      samples.officialSend,
+      ['@TOA#_2J4SZEAEL', '71_1_1698741698', 'Maintenance tonight'],
+    ],
+  ])('posts a %s recall once, after answering OK', async (_kind, body, expected) => {
+    const res = await postWebhook(app.url, body);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual(OK);
+    await slack.waitFor(() => slack.messages.length === 1, 2_000);
+    const [message] = slack.messages;
+    expect(message?.channel).toBe(CHANNEL);
+    const text = visible(message ?? { channel: '', ts: '' });
+    for (const part of expected) expect(text).toContain(part);
+    expect(text).toContain('iOS');
+    expect(text).toContain('203.0.113.7');
+  });
+
+  it('escapes untrusted text so nobody is pinged', async () => {
+    await postWebhook(app.url, {
+      ...samples.c2c,
+      From_Account: '<!channel>',
+      To_Account: '<@U0001|boss> & co',
+    });
+    await slack.waitFor(() => slack.messages.length === 1, 2_000);
+    const text = visible(slack.messages[0] ?? { channel: '', ts: '' });
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<@U0001');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).toContain('&amp; co');
+  });
+
+  it('posts the same event delivered twice only once', async () => {
+    expect((await postWebhook(app.url, samples.official)).status).toBe(200);
+    expect((await postWebhook(app.url, samples.official)).status).toBe(200);
+    await slack.waitFor(() => slack.messages.length >= 1, 2_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await postWebhook(app.url, samples.official)).toMatchObject({ status: 200 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.messages).toHaveLength(1);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /recallbot_webhooks_total\{command="OfficialAccount.CallbackAfterMsgWithDraw",outcome="duplicate"\} 2/,
+    );
+  });
+
+  it('answers commands it does not handle with OK and posts nothing', async () => {
+    const res = await postWebhook(app.url, {
+      CallbackCommand: 'Group.CallbackBeforeSendMsg',
+      GroupId: 'g',
+    });
+    expect(res).toEqual({ status: 200, json: OK });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.messages).toHaveLength(0);
+    expect(await app.store.pendingCount()).toBe(0);
+  });
+
+  it.each([
+    ['another SdkAppid', { sdkAppId: '999' }, 403],
+    ['a wrong Sign', { token: 'wrong-token' }, 401],
+    ['no Sign', { token: null }, 401],
+    ['a stale RequestTime', { requestTime: Math.floor(Date.now() / 1000) - 120 }, 401],
+    ['a body that is not JSON', { rawBody: '{"CallbackCommand":' }, 400],
+    ['a body over 1 MiB', { rawBody: `{"a":"${'x'.repeat(1024 * 1024)}"}` }, 413],
+    ['a form body', { contentType: 'application/x-www-form-urlencoded', rawBody: 'a=1' }, 400],
+  ])('refuses %s, and stores and posts nothing', async (_name, options, status) => {
+    const res = await postWebhook(app.url, samples.c2c, options);
+    expect(res.status).toBe(status);
+    expect(res.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 1 });
+    expect(String(res.json.ErrorInfo).length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await app.store.pendingCount()).toBe(0);
+    expect(slack.messages).toHaveLength(0);
+  });
+
+  it('refuses a body that fails its schema, naming the field', async () => {
+    const res = await postWebhook(app.url, { ...samples.group, MsgSeqList: [{ MsgSeq: 'x' }] });
+    expect(res.status).toBe(400);
+    expect(res.json.ErrorInfo).toContain('MsgSeqList[0].MsgSeq');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.messages).toHaveLength(0);
+  });
+
+  it('groups a 500-event burst into few posts within the one-post-per-second limit', async () => {
+    slack.setRateLimit('chat.postMessage', { perSecond: 1, retryAfter: 1 });
+    slack.setRateLimit('files.completeUploadExternal', { perSecond: 1, retryAfter: 1 });
+    const keys: string[] = [];
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 500; i++) {
+      const kind = i % 3;
+      if (kind === 0) {
+        const key = `${1000 + i}_1_1698741698`;
+        keys.push(key);
+        sends.push(
+          postWebhook(app.url, { ...samples.c2c, From_Account: `user${i % 17}`, MsgKey: key }),
+        );
+      } else if (kind === 1) {
+        const key = `${i}_7_1698741698`;
+        keys.push(key);
+        sends.push(
+          postWebhook(app.url, {
+            ...samples.official,
+            Official_Account: `#TOA#_${i % 5}`,
+            WithdrawMsgList: [{ MsgKey: key }],
+          }),
+        );
+      } else {
+        const id = `msgid-${i}-burst`;
+        keys.push(id);
+        sends.push(
+          postWebhook(app.url, {
+            ...samples.group,
+            GroupId: `group${i % 11}`,
+            MsgSeqList: [{ MsgSeq: 100000 + i, MsgId: id }],
+          }),
+        );
+      }
+    }
+    const answers = (await Promise.all(sends)) as { status: number }[];
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 60_000);
+    const posts = slack.messages.length;
+    expect(posts).toBeLessThanOrEqual(60);
+    for (const key of keys) {
+      const holders = slack.messages.filter((m) => visible(m).includes(key));
+      expect(holders, `event ${key}`).toHaveLength(1);
+    }
+    expect(slack.calls.some((c) => c.status === 429)).toBeDefined();
+  });
+
+  it('reports Slack refusing for good on /healthz and /metrics, and recovers without losing events', async () => {
+    slack.setOutage({ error: 'invalid_auth' });
+    await postWebhook(app.url, samples.c2c);
+    await slack.waitFor(async () => (await fetch(`${app.url}/healthz`)).status === 503, 5_000);
+    const health = await (await fetch(`${app.url}/healthz`)).json();
+    expect(JSON.stringify(health)).toContain('invalid_auth');
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /recallbot_slack_errors_total\{method="chat.postMessage",error="invalid_auth"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/recallbot_queue_depth 1/);
+    slack.setOutage('none');
+    await slack.waitFor(() => slack.messages.length === 1, 5_000);
+    await slack.waitFor(async () => (await fetch(`${app.url}/healthz`)).status === 200, 5_000);
+  });
+
+  it('waits out a Slack outage and then delivers everything once', async () => {
+    slack.setOutage('http503');
+    for (let i = 0; i < 5; i++)
+      await postWebhook(app.url, { ...samples.c2c, MsgKey: `outage-${i}` });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.messages).toHaveLength(0);
+    slack.setOutage('none');
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    for (let i = 0; i < 5; i++) {
+      expect(slack.messages.filter((m) => visible(m).includes(`outage-${i}`))).toHaveLength(1);
+    }
+  });
+
+  it('serves health and metrics', async () => {
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    await postWebhook(app.url, samples.c2c);
+    await slack.waitFor(() => slack.messages.length === 1, 2_000);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /recallbot_webhooks_total\{command="C2C.CallbackAfterMsgWithDraw",outcome="accepted"\} 1/,
+    );
+    expect(metrics).toMatch(/recallbot_slack_calls_total\{method="chat.postMessage"\} 1/);
+    expect(metrics).toMatch(/recallbot_delivery_latency_seconds_count 1/);
+  });
+});
