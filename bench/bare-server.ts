@@ -6,7 +6,12 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    try {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': OK.length });
     res.end(OK);
   });
