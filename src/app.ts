@@ -7,10 +7,16 @@ import { Health } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
+import { RecallAuthorizer } from './recall/authorize.js';
+import { getRecallLimiter } from './recall/limiter.js';
+import { RecallService } from './recall/service.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
+import { registerListeners } from './slack/listeners/index.js';
 import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { createTencentRestClient } from './tencent/rest/client.js';
+import { AdminUserSig } from './tencent/rest/usersig.js';
 import { createWebhookRoute } from './tencent/webhook/route.js';
 
 export interface AppOptions {
@@ -66,6 +72,38 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     tokenVerificationEnabled: false,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
+
+  const recall = new RecallService({
+    store,
+    authorizer: new RecallAuthorizer({
+      client: bolt.client,
+      allowedUsers: config.recall.allowedUsers,
+      allowedUsergroups: config.recall.allowedUsergroups,
+      logger,
+    }),
+    slack: bolt.client,
+    moderationChannel: config.slack.moderationChannel,
+    sender: {
+      client: createTencentRestClient({
+        origin: config.tencent.apiOrigin,
+        sdkAppId: config.tencent.sdkAppId,
+        identifier: config.tencent.adminUserId,
+        userSig: new AdminUserSig(
+          config.tencent.sdkAppId,
+          config.tencent.secretKey,
+          config.tencent.adminUserId,
+        ),
+        logger: logger.child({ component: 'tencent' }),
+      }),
+      limiter: getRecallLimiter(config.tencent.sdkAppId, {
+        ratePerSecond: config.recall.ratePerSecond,
+      }),
+      logger: logger.child({ component: 'recall' }),
+    },
+    metrics,
+    logger: logger.child({ component: 'recall' }),
+  });
+  registerListeners(bolt, { store, recall, logger: logger.child({ component: 'slack' }) });
 
   const worker = new DeliveryWorker({
     store,

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
-import { DEDUPE_RETENTION_MS, type PostLink, type QueuedEvent, type Store } from './store.js';
+import {
+  DEDUPE_RETENTION_MS,
+  type PostLink,
+  postLinkSchema,
+  type QueuedEvent,
+  type Store,
+} from './store.js';
 
 interface PendingWrite {
   dedupeKey: string;
@@ -29,8 +35,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS events_delivered ON events (delivered_at) WHERE delivered_at IS NOT NULL;
   CREATE TABLE IF NOT EXISTS post_links (
     key TEXT PRIMARY KEY,
-    channel TEXT NOT NULL,
-    ts TEXT NOT NULL,
+    link TEXT NOT NULL,
     created_at INTEGER NOT NULL
   );
   CREATE TABLE IF NOT EXISTS once_values (
@@ -183,16 +188,18 @@ export class SqliteStore implements Store {
   async savePostLink(key: string, link: PostLink): Promise<void> {
     this.db
       .prepare(
-        'INSERT INTO post_links (key, channel, ts, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET channel = excluded.channel, ts = excluded.ts',
+        'INSERT INTO post_links (key, link, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET link = excluded.link',
       )
-      .run(key, link.channel, link.ts, this.now());
+      .run(key, JSON.stringify(link), this.now());
   }
 
   async getPostLink(key: string): Promise<PostLink | undefined> {
-    const row = this.db.prepare('SELECT channel, ts FROM post_links WHERE key = ?').get(key) as
-      | PostLink
+    const row = this.db.prepare('SELECT link FROM post_links WHERE key = ?').get(key) as
+      | { link: string }
       | undefined;
-    return row ? { channel: row.channel, ts: row.ts } : undefined;
+    if (!row) return undefined;
+    const parsed = postLinkSchema.safeParse(JSON.parse(row.link));
+    return parsed.success ? parsed.data : undefined;
   }
 
   async putOnce(key: string, value: string, ttlMs: number): Promise<void> {

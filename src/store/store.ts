@@ -1,4 +1,5 @@
-import type { FeedEvent } from '../tencent/webhook/schemas.js';
+import { z } from 'zod';
+import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 
 /** An accepted event waiting in (or taken from) the durable queue. */
 export interface QueuedEvent {
@@ -8,11 +9,17 @@ export interface QueuedEvent {
   enqueuedAt: number;
 }
 
-/** Where a feed post lives in Slack, so later events can update it or reply in its thread. */
-export interface PostLink {
-  channel: string;
-  ts: string;
-}
+/**
+ * Where a feed post lives in Slack, so later events can update it or reply in its thread; with
+ * the event it showed, so the update can re-render it.
+ */
+export const postLinkSchema = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  event: feedEventSchema.optional(),
+});
+
+export type PostLink = z.infer<typeof postLinkSchema>;
 
 /** How long an event's identity is remembered for dedupe (SPEC: at least 24 hours). */
 export const DEDUPE_RETENTION_MS = 48 * 60 * 60 * 1000;
