@@ -8,7 +8,7 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { RecallAuthorizer } from './recall/authorize.js';
-import { getRecallLimiter } from './recall/limiter.js';
+import { closeRecallLimiters, getRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -23,6 +23,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Delivery retry timings (tests shorten them). */
   retry?: RetryPolicy;
+  /** Backoff between attempts of a recall request (tests shorten it). */
+  recallBackoff?: { baseMs: number; maxMs: number };
 }
 
 export interface RunningApp {
@@ -47,7 +49,7 @@ function boltLogLevel(level: Config['logLevel']): LogLevel {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = await openStore(config);
+  const store = await openStore(config, logger.child({ component: 'store' }));
   const metrics = createMetrics(() => store.pendingCount());
   const health = new Health(() => store.check());
   let stopping = false;
@@ -88,17 +90,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         origin: config.tencent.apiOrigin,
         sdkAppId: config.tencent.sdkAppId,
         identifier: config.tencent.adminUserId,
-        userSig: new AdminUserSig(
-          config.tencent.sdkAppId,
-          config.tencent.secretKey,
-          config.tencent.adminUserId,
-        ),
+        userSig: new AdminUserSig({
+          sdkAppId: config.tencent.sdkAppId,
+          secretKey: config.tencent.secretKey,
+          identifier: config.tencent.adminUserId,
+        }),
         logger: logger.child({ component: 'tencent' }),
       }),
       limiter: getRecallLimiter(config.tencent.sdkAppId, {
         ratePerSecond: config.recall.ratePerSecond,
+        logger: logger.child({ component: 'limiter' }),
       }),
       logger: logger.child({ component: 'recall' }),
+      ...(options.recallBackoff ? { backoff: options.recallBackoff } : {}),
     },
     metrics,
     logger: logger.child({ component: 'recall' }),
@@ -160,6 +164,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await worker.stop();
       if (socketMode) await bolt.stop().catch(() => undefined);
       await closed;
+      await closeRecallLimiters();
       await store.close();
       logger.info('recall-bot stopped');
     })();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, type LogLevel, silentLogger } from '../../src/log.js';
 import { computeSign } from '../../src/tencent/webhook/verify.js';
 
 export const SDKAPPID = '1400000001';
@@ -42,8 +42,12 @@ export async function startTestApp(
   env: Record<string, string>,
 ): Promise<RunningApp & { url: string }> {
   const app = await startApp(parseConfig(env), {
-    logger: silentLogger,
+    // TEST_LOG=debug shows the app's log while debugging a test.
+    logger: process.env.TEST_LOG
+      ? createLogger({ level: process.env.TEST_LOG as LogLevel })
+      : silentLogger,
     retry: { baseMs: 50, maxMs: 500, permanentMs: 200 },
+    recallBackoff: { baseMs: 20, maxMs: 200 },
   });
   return Object.assign(app, { url: `http://127.0.0.1:${app.port}` });
 }

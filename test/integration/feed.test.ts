@@ -148,7 +148,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
           postWebhook(app.url, { ...samples.c2c, From_Account: `user${i % 17}`, MsgKey: key }),
         );
       } else if (kind === 1) {
-        const key = `${i}_7_1698741698`;
+        const key = `${5000 + i}_7_1698741698`;
         keys.push(key);
         sends.push(
           postWebhook(app.url, {

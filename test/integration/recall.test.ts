@@ -100,12 +100,12 @@ describe('recall from Slack', () => {
     slack.responses.filter((r) => url.endsWith(r.id)).map((r) => r.body);
   const finalTo = async (url: string) => {
     await slack.waitFor(
-      () => responsesTo(url).some((b) => !String(b.text).startsWith(':hourglass')),
+      () => responsesTo(url).some((b) => !String(b.text).startsWith(':hourglass_flowing_sand:')),
       10_000,
     );
     return (
       responsesTo(url)
-        .filter((b) => !String(b.text).startsWith(':hourglass'))
+        .filter((b) => !String(b.text).startsWith(':hourglass_flowing_sand:'))
         .at(-1) ?? {}
     );
   };

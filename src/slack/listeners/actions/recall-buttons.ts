@@ -41,7 +41,7 @@ export function replyNextTo(payload: ButtonPayload, client: WebClient): ReplyCha
 }
 
 const EXPIRED =
-  ':hourglass: This confirmation was already used or has expired (they last 30 minutes). Nothing was recalled by this click; start again with `/recall`.';
+  ':warning: This confirmation was already used or has expired (they last 30 minutes). Nothing was recalled by this click; start again with `/recall`.';
 
 /** `confirm_recall` and `retry_recall`: the stored request, taken once, then recalled. */
 export function confirmedRecallButton(deps: ListenerDeps) {

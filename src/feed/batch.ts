@@ -1,0 +1,294 @@
+import type { ContextBlock, KnownBlock } from '@slack/types';
+import type { QueuedEvent } from '../store/store.js';
+import type { WebhookBody } from '../tencent/webhook/schemas.js';
+import { truncate } from './escape.js';
+import {
+  dateToken,
+  eventTimeMs,
+  type RenderedLine,
+  renderCompactLine,
+  renderConversationTitle,
+  renderEvent,
+  renderEventDetails,
+} from './render.js';
+
+/** What one Slack message may hold. */
+export interface PostLimits {
+  /** Blocks per message (Slack: 50). At least 3: header, summary and the note about the file. */
+  maxBlocks: number;
+  /** Characters of a section's text (Slack: 3,000). */
+  maxSectionChars: number;
+  /** Characters of a header's text (Slack: 150). */
+  maxHeaderChars: number;
+  /**
+   * Characters of text in all blocks together. Not documented by Slack, but `chat.postMessage`
+   * answers `msg_blocks_too_long` somewhere above 13,000 (bolt-js issue 2509).
+   */
+  maxMessageChars: number;
+}
+
+export const SLACK_POST_LIMITS: PostLimits = {
+  maxBlocks: 50,
+  maxSectionChars: 3000,
+  maxHeaderChars: 150,
+  maxMessageChars: 12_000,
+};
+
+/** A text file attached to a post, holding what the message could not. */
+export interface PostFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
+/** One Slack message to post, and the events it delivers. */
+export interface PlannedPost {
+  eventIds: string[];
+  text: string;
+  blocks: KnownBlock[];
+  file?: PostFile;
+}
+
+/** Blocks of a digest besides its sections: header, summary, note about the file. */
+const DIGEST_FIXED_BLOCKS = 3;
+/** Room kept in each section for its "… and N more" line. */
+const MORE_LINE_RESERVE = 64;
+/** Room kept in the message for the note about the file. */
+const NOTE_RESERVE = 200;
+
+/**
+ * Plans the Slack messages for events taken from the queue together. Sent Official Channel
+ * messages get a post each (it carries their Recall button and is updated when they are
+ * recalled), posted first, so that a recall in the same batch finds its post. One recall is
+ * one message; several are one digest, grouped by conversation, with every event in an
+ * attached file whenever any of them does not fit whole. Every event is in exactly one post.
+ *
+ * `limits` apply to digests; a single event's message is always within Slack's own.
+ */
+export function planPosts(
+  events: readonly QueuedEvent[],
+  limits: Partial<PostLimits> = {},
+): PlannedPost[] {
+  const sends = events.filter((e) => isOfficialSend(e.event.body));
+  const recalls = events.filter((e) => !isOfficialSend(e.event.body));
+  const posts = sends.map(singleEventPost);
+  const [onlyRecall] = recalls;
+  if (recalls.length === 1 && onlyRecall) posts.push(singleEventPost(onlyRecall));
+  if (recalls.length > 1) posts.push(digestPost(recalls, { ...SLACK_POST_LIMITS, ...limits }));
+  return posts;
+}
+
+function isOfficialSend(body: WebhookBody): boolean {
+  return body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg';
+}
+
+function singleEventPost(queued: QueuedEvent): PlannedPost {
+  const { text, blocks, overflow } = renderEvent(queued.event);
+  return {
+    eventIds: [queued.id],
+    text,
+    blocks,
+    ...(overflow ? { file: detailsFile([queued]) } : {}),
+  };
+}
+
+/** Every event in full, as a plain text file. */
+function detailsFile(events: readonly QueuedEvent[]): PostFile {
+  const first = events[0]?.id ?? 'batch';
+  return {
+    filename: `recall-events-${first.replace(/[^\w.-]/g, '_').slice(0, 64)}.txt`,
+    title: `${countOf(events.length, 'event')} — full details`,
+    content: `${events.map((e) => `[event ${e.id}]\n${renderEventDetails(e.event)}`).join('\n\n')}\n`,
+  };
+}
+
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digests
+
+interface Conversation {
+  events: QueuedEvent[];
+}
+
+/** The conversation an event belongs to, for grouping: a C2C pair in either direction is one. */
+function conversationKey(body: WebhookBody): string {
+  switch (body.CallbackCommand) {
+    case 'C2C.CallbackAfterMsgWithDraw':
+      return JSON.stringify(['c2c', ...[body.From_Account, body.To_Account].sort()]);
+    case 'Group.CallbackAfterRecallMsg':
+      return JSON.stringify(['group', body.GroupId, body.TopicId ?? null]);
+    case 'OfficialAccount.CallbackAfterMsgWithDraw':
+      return JSON.stringify(['oa', body.Official_Account]);
+    case 'OfficialAccount.CallbackAfterSendMsg':
+      return JSON.stringify(['oa-send', body.Official_Account, body.MsgKey]);
+  }
+}
+
+/** Conversations in the order their first event arrived. */
+function groupByConversation(events: readonly QueuedEvent[]): Conversation[] {
+  const byKey = new Map<string, Conversation>();
+  for (const queued of events) {
+    const key = conversationKey(queued.event.body);
+    const conversation = byKey.get(key) ?? { events: [] };
+    conversation.events.push(queued);
+    byKey.set(key, conversation);
+  }
+  return [...byKey.values()];
+}
+
+/** A conversation's section as it is being filled. */
+interface DigestSection {
+  conversation: Conversation;
+  text: string;
+  /** Events shown, from the first. */
+  shown: number;
+  /** A value or a list in the shown text was shortened. */
+  shortened: boolean;
+  /** The next line did not fit. */
+  full: boolean;
+}
+
+/** Opens a section for each conversation whose title fits, as long as blocks remain. */
+function openSections(
+  conversations: readonly Conversation[],
+  limits: PostLimits,
+  budget: { remaining: number },
+): DigestSection[] {
+  const capacity = Math.max(0, limits.maxBlocks - DIGEST_FIXED_BLOCKS);
+  const sections: DigestSection[] = [];
+  for (const conversation of conversations) {
+    if (sections.length >= capacity) break;
+    const first = conversation.events[0];
+    if (!first) continue;
+    const title: RenderedLine = renderConversationTitle(
+      first.event.body,
+      conversation.events.length,
+    );
+    const cost = title.text.length + MORE_LINE_RESERVE;
+    if (cost > Math.min(budget.remaining, limits.maxSectionChars)) continue;
+    budget.remaining -= cost;
+    sections.push({
+      conversation,
+      text: title.text,
+      shown: 0,
+      shortened: title.shortened,
+      full: false,
+    });
+  }
+  return sections;
+}
+
+/**
+ * Adds one line per event to the sections, taking turns, so that when space runs out every
+ * conversation shows its first events rather than the first conversations showing all of theirs.
+ */
+function fillSections(
+  sections: readonly DigestSection[],
+  limits: PostLimits,
+  budget: { remaining: number },
+): void {
+  let added = true;
+  while (added) {
+    added = false;
+    for (const section of sections) {
+      const next = section.conversation.events[section.shown];
+      if (section.full || !next) continue;
+      const line = renderCompactLine(next.event);
+      const cost = line.text.length + 1;
+      const sectionRoom = limits.maxSectionChars - MORE_LINE_RESERVE - section.text.length;
+      if (cost > sectionRoom || cost > budget.remaining) {
+        section.full = true;
+        continue;
+      }
+      section.text += `\n${line.text}`;
+      section.shown++;
+      section.shortened ||= line.shortened;
+      budget.remaining -= cost;
+      added = true;
+    }
+  }
+}
+
+function sectionText(section: DigestSection): string {
+  const hidden = section.conversation.events.length - section.shown;
+  return hidden === 0
+    ? section.text
+    : `${section.text}\n_… and ${hidden} more in the attached file_`;
+}
+
+const KIND_SHORT_NAMES: Record<WebhookBody['CallbackCommand'], string> = {
+  'C2C.CallbackAfterMsgWithDraw': 'one-to-one',
+  'Group.CallbackAfterRecallMsg': 'group',
+  'OfficialAccount.CallbackAfterMsgWithDraw': 'Official Channel',
+  'OfficialAccount.CallbackAfterSendMsg': 'Official Channel sent',
+};
+
+/** The time range and how many events of each kind: `<from> – <to> · 3 group · 2 one-to-one`. */
+function summaryText(events: readonly QueuedEvent[]): string {
+  const times = events.map((e) => eventTimeMs(e.event));
+  const from = Math.min(...times);
+  const to = Math.max(...times);
+  const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
+  const kinds = new Map<string, number>();
+  for (const e of events) {
+    const kind = KIND_SHORT_NAMES[e.event.body.CallbackCommand];
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const counts = [...kinds].map(([kind, n]) => `${n} ${kind}`);
+  return [`:clock3: ${range}`, ...counts].join(' · ');
+}
+
+function noteText(hiddenEvents: number, hiddenConversations: number): string {
+  return hiddenEvents > 0
+    ? `:page_facing_up: … and ${countOf(hiddenEvents, 'more event')} in ${countOf(hiddenConversations, 'conversation')} — full list in the attached file`
+    : ':page_facing_up: Some identifiers are shortened here — every event in full is in the attached file';
+}
+
+function context(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/**
+ * Several recalls as one message: a header, a summary, then a section per conversation with a
+ * line per event, as many as Slack's limits allow. What does not fit is counted in a note and
+ * the whole batch goes in the attached file.
+ */
+function digestPost(events: readonly QueuedEvent[], limits: PostLimits): PlannedPost {
+  const conversations = groupByConversation(events);
+  const header = truncate(
+    `${countOf(events.length, 'recall event')} · ${countOf(conversations.length, 'conversation')}`,
+    limits.maxHeaderChars,
+  );
+  const summary = summaryText(events);
+  const budget = {
+    remaining: limits.maxMessageChars - header.length - summary.length - NOTE_RESERVE,
+  };
+  const opened = openSections(conversations, limits, budget);
+  fillSections(opened, limits, budget);
+  // A title without a single line tells no more than the note does.
+  const sections = opened.filter((s) => s.shown > 0);
+
+  const shownEvents = sections.reduce((n, s) => n + s.shown, 0);
+  const hiddenEvents = events.length - shownEvents;
+  const completeSections = sections.filter((s) => s.shown === s.conversation.events.length);
+  const hiddenConversations = conversations.length - completeSections.length;
+  const needsFile = hiddenEvents > 0 || sections.some((s) => s.shortened);
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: header } },
+    context(summary),
+    ...sections.map(
+      (s): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: sectionText(s) } }),
+    ),
+  ];
+  if (needsFile) blocks.push(context(noteText(hiddenEvents, hiddenConversations)));
+  return {
+    eventIds: events.map((e) => e.id),
+    text: `${header}${needsFile ? ' — full list in the attached file' : ''}`,
+    blocks,
+    ...(needsFile ? { file: detailsFile(events) } : {}),
+  };
+}

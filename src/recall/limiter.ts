@@ -1,0 +1,121 @@
+import Bottleneck from 'bottleneck';
+import { type Logger, silentLogger } from '../log.js';
+
+/** A recall refused before it was sent: too many requests already wait for their turn. */
+export class RecallQueueFullError extends Error {
+  constructor(readonly maxQueued: number) {
+    super(
+      `Too many recall requests are waiting (${maxQueued}); nothing was sent for these messages, try again in a minute`,
+    );
+    this.name = 'RecallQueueFullError';
+  }
+}
+
+/** How bottleneck rejects a job its `highWater` strategy dropped. */
+const DROPPED = 'This job has been dropped by Bottleneck';
+
+export interface RecallLimiterOptions {
+  /** Requests per second to Tencent (its documented limit for this API is 200). */
+  ratePerSecond: number;
+  /** Requests that may wait for their turn; more are refused with `RecallQueueFullError`. */
+  maxQueued?: number;
+  /** Receives the limiter's own errors (clustered limiters report Redis trouble there). */
+  logger?: Logger;
+}
+
+export interface RecallLimiter {
+  /** Runs `fn` when its turn comes; refuses at once when `maxQueued` requests already wait. */
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Requests accepted and not yet started. */
+  waiting(): number;
+  /** Drops what waits, waits for what runs, and disconnects a clustered datastore. */
+  close(): Promise<void>;
+}
+
+/**
+ * A limiter that spaces request starts `1000 / ratePerSecond` ms apart. Spacing, not a
+ * reservoir: a reservoir refill releases a burst over the per-second limit. Bottleneck takes a
+ * fractional `minTime` (it only adds it to the next start time), so 300/s is 3.33 ms exactly.
+ *
+ * `bottleneckOptions` is for clustering many replicas on one Redis, e.g.
+ * `{ datastore: 'ioredis', clientOptions, id: 'recall-<sdkAppId>' }`.
+ */
+export function createRecallLimiter(
+  sdkAppId: number,
+  options: RecallLimiterOptions,
+  bottleneckOptions: Bottleneck.ConstructorOptions = {},
+): RecallLimiter {
+  const maxQueued = options.maxQueued ?? 5000;
+  const logger = options.logger ?? silentLogger;
+  const bottleneck = new Bottleneck({
+    id: `recall-${sdkAppId}`,
+    minTime: 1000 / options.ratePerSecond,
+    maxConcurrent: null,
+    // Inert while maxConcurrent is null (bottleneck then moves every job out of its queue at
+    // once, into timers), hence the count below; kept so a concurrency cap would still be bounded.
+    highWater: maxQueued,
+    strategy: Bottleneck.strategy.OVERFLOW,
+    ...bottleneckOptions,
+  });
+  bottleneck.on('error', (error: unknown) => logger.error('recall limiter error', { error }));
+  let waiting = 0;
+  let closed: Promise<void> | undefined;
+
+  return {
+    async schedule<T>(fn: () => Promise<T>): Promise<T> {
+      // Queued jobs live in this process whatever the datastore: bound them here.
+      if (waiting >= maxQueued) throw new RecallQueueFullError(maxQueued);
+      waiting += 1;
+      let counted = true;
+      const started = () => {
+        if (counted) waiting -= 1;
+        counted = false;
+      };
+      try {
+        return await bottleneck.schedule(() => {
+          started();
+          return fn();
+        });
+      } catch (error) {
+        if (error instanceof Bottleneck.BottleneckError && error.message === DROPPED) {
+          throw new RecallQueueFullError(maxQueued);
+        }
+        throw error;
+      } finally {
+        started();
+      }
+    },
+    waiting: () => waiting,
+    close() {
+      // bottleneck's stop() rejects when called twice; closing twice should just wait.
+      closed ??= bottleneck.stop({ dropWaitingJobs: true }).then(() => bottleneck.disconnect());
+      return closed;
+    },
+  };
+}
+
+const limiters = new Map<number, RecallLimiter>();
+
+/**
+ * The one limiter of an SDKAppID for the whole process: every recall of every user shares it,
+ * since Tencent counts requests per app. The first call's options win.
+ */
+export function getRecallLimiter(
+  sdkAppId: number,
+  options: RecallLimiterOptions,
+  bottleneckOptions?: Bottleneck.ConstructorOptions,
+): RecallLimiter {
+  let limiter = limiters.get(sdkAppId);
+  if (!limiter) {
+    limiter = createRecallLimiter(sdkAppId, options, bottleneckOptions);
+    limiters.set(sdkAppId, limiter);
+  }
+  return limiter;
+}
+
+/** Closes and forgets every shared limiter (shutdown, and between tests). */
+export async function closeRecallLimiters(): Promise<void> {
+  const all = [...limiters.values()];
+  limiters.clear();
+  await Promise.all(all.map((limiter) => limiter.close()));
+}

@@ -1,0 +1,200 @@
+import { backoffMs, sleep } from '../lib/sleep.js';
+import type { Logger } from '../log.js';
+import {
+  type RecallApiAnswer,
+  type TencentRestClient,
+  TencentRestError,
+} from '../tencent/rest/client.js';
+import { isTransient, isUserSigExpired, meaningOf } from '../tencent/rest/error-codes.js';
+import { type RecallLimiter, RecallQueueFullError } from './limiter.js';
+import { MAX_REASON_BYTES } from './parse.js';
+
+/** Tencent's limit on `MsgKeyList`. */
+export const MAX_KEYS_PER_REQUEST = 10;
+/** The RetCode reported for a key Tencent gave no result for (network, HTTP error, queue full). */
+export const NO_RESULT = -1;
+
+/** The outcome of one MsgKey. */
+export interface KeyResult {
+  msgKey: string;
+  ok: boolean;
+  /** Tencent's per-key RetCode, its top-level ErrorCode, or `NO_RESULT`. */
+  retCode: number;
+  meaning: string;
+  /** Not recalled, but a later try may succeed ("retry failed"). */
+  transient: boolean;
+  /** How many requests carried this key. */
+  attempts: number;
+}
+
+export interface RecallInput {
+  account: string;
+  msgKeys: readonly string[];
+  reason?: string | undefined;
+}
+
+export interface RecallDeps {
+  client: Pick<TencentRestClient, 'recallOfficialAccountMessages'>;
+  limiter: Pick<RecallLimiter, 'schedule'>;
+  logger: Logger;
+  /** Requests per group of ≤10 keys before a transient failure becomes the answer. */
+  maxAttempts?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Called after each group of ≤10 keys has its final answer. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Why a reason cannot be sent, or undefined when it can. */
+export function validateReason(reason: string | undefined): string | undefined {
+  if (reason === undefined || Buffer.byteLength(reason, 'utf8') <= MAX_REASON_BYTES) {
+    return undefined;
+  }
+  return `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError('chunk size must be ≥ 1');
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+type Verdict = Omit<KeyResult, 'msgKey' | 'attempts'>;
+
+const recalled: Verdict = { ok: true, retCode: 0, meaning: 'recalled', transient: false };
+
+const failure = (retCode: number, meaning: string, transient: boolean): Verdict => ({
+  ok: false,
+  retCode,
+  meaning,
+  transient,
+});
+
+/** What a whole-request failure means for each of its keys. */
+function verdictOfError(error: TencentRestError): Verdict {
+  return error.code === undefined
+    ? failure(NO_RESULT, error.message, error.transient)
+    : failure(error.code, meaningOf(error.code), error.transient);
+}
+
+/** What a per-key RetCode means, or undefined when the key is worth another request. */
+function verdictOfRetCode(retCode: number | undefined, lastTry: boolean): Verdict | undefined {
+  // A top-level OK missing a key's result: it may have been recalled. Sending it again would
+  // answer 10030 and hide that, so the person decides (retry failed).
+  if (retCode === undefined) {
+    return failure(NO_RESULT, 'Tencent answered without a result for this message', true);
+  }
+  if (retCode === 0) return recalled;
+  if (isTransient(retCode) && !lastTry) return undefined;
+  return failure(retCode, meaningOf(retCode), isTransient(retCode));
+}
+
+/**
+ * Recalls every key, ≤10 per request, every request through the limiter, and answers for
+ * every key in input order (duplicates removed). A key whose result is known is never sent
+ * again; transient failures are retried with backoff until `maxAttempts`.
+ */
+export async function recallMessages(input: RecallInput, deps: RecallDeps): Promise<KeyResult[]> {
+  const problem = validateReason(input.reason);
+  if (problem) throw new RangeError(problem);
+  const keys = [...new Set(input.msgKeys)];
+  const groups = chunk(keys, MAX_KEYS_PER_REQUEST);
+  let done = 0;
+  const settled = await Promise.allSettled(
+    groups.map(async (group) => {
+      const results = await recallGroup(input, group, deps);
+      done += 1;
+      try {
+        deps.onProgress?.(done, groups.length);
+      } catch (error) {
+        deps.logger.warn('recall progress callback failed', { error });
+      }
+      return results;
+    }),
+  );
+  // Every group has finished before an unexpected error surfaces: nothing keeps sending.
+  const byKey = new Map<string, KeyResult>();
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    for (const result of outcome.value) byKey.set(result.msgKey, result);
+  }
+  return keys.map((key) => byKey.get(key)!);
+}
+
+/** One group of ≤10 keys, from its first request to a final answer for each key. */
+async function recallGroup(
+  input: RecallInput,
+  group: readonly string[],
+  deps: RecallDeps,
+): Promise<KeyResult[]> {
+  const { client, limiter } = deps;
+  const maxAttempts = deps.maxAttempts ?? 6;
+  const backoff = deps.backoff ?? { baseMs: 500, maxMs: 8000 };
+  const log = deps.logger.child({ account: input.account });
+  const attempts = new Map(group.map((key) => [key, 0]));
+  const results = new Map<string, KeyResult>();
+  const settle = (key: string, verdict: Verdict) =>
+    results.set(key, { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict });
+
+  let pending = [...group];
+  let attempt = 0;
+  let waitFirst = false;
+  let userSigRenewed = false;
+  while (pending.length > 0) {
+    if (waitFirst) await sleep(backoffMs(attempt - 1, backoff.baseMs, backoff.maxMs));
+    attempt += 1;
+    const lastTry = attempt >= maxAttempts;
+    const sent = pending;
+    for (const key of sent) attempts.set(key, (attempts.get(key) ?? 0) + 1);
+
+    let answer: RecallApiAnswer;
+    try {
+      answer = await limiter.schedule(() =>
+        client.recallOfficialAccountMessages({
+          account: input.account,
+          msgKeys: sent,
+          reason: input.reason,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RecallQueueFullError) {
+        for (const key of sent) settle(key, failure(NO_RESULT, error.message, true));
+        break;
+      }
+      if (!(error instanceof TencentRestError)) throw error;
+      const expiredSig = error.code !== undefined && isUserSigExpired(error.code);
+      // The client has already dropped the UserSig; the next request signs a fresh one.
+      if (expiredSig && !userSigRenewed && !lastTry) {
+        userSigRenewed = true;
+        waitFirst = false;
+        log.warn('tencent says the UserSig expired; retrying with a fresh one');
+        continue;
+      }
+      if (error.transient && !lastTry) {
+        waitFirst = true;
+        log.warn('recall request failed; will retry', {
+          attempt,
+          keys: sent.length,
+          kind: error.kind,
+          code: error.code,
+          status: error.status,
+        });
+        continue;
+      }
+      for (const key of sent) settle(key, verdictOfError(error));
+      break;
+    }
+
+    const retCodes = new Map(answer.RecallRetList?.map((r) => [r.MsgKey, r.RetCode]));
+    pending = [];
+    for (const key of sent) {
+      // No list at all with a top-level OK: the request as a whole succeeded.
+      const verdict = verdictOfRetCode(answer.RecallRetList ? retCodes.get(key) : 0, lastTry);
+      if (verdict) settle(key, verdict);
+      else pending.push(key);
+    }
+    waitFirst = true;
+    if (pending.length > 0) log.warn('some keys failed transiently; will retry', { attempt });
+  }
+  return group.map((key) => results.get(key)!);
+}

@@ -1,0 +1,546 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
+import {
+  DEDUPE_RETENTION_MS,
+  type PostLink,
+  postLinkSchema,
+  type QueuedEvent,
+  type Store,
+} from './store.js';
+
+export interface RedisStoreOptions {
+  /** `redis://` or `rediss://` URL; its path picks the database. */
+  url: string;
+  /** Put before every key, so several apps (or tests) can share one Redis. */
+  prefix?: string;
+  /**
+   * How long a claimed entry may go without a heartbeat before another replica takes it over:
+   * the time a crashed replica's events wait. Heartbeats run every third of it.
+   */
+  leaseMs?: number;
+  /** Clock for `enqueuedAt`. */
+  now?: () => number;
+  /** How long `connect` waits for Redis before it gives up. */
+  connectTimeoutMs?: number;
+  /** Longest wait for one (non-blocking) reply; bounds webhook answers and `check()`. */
+  commandTimeoutMs?: number;
+  /** Consumers of earlier runs that hold nothing are forgotten after this long without a read. */
+  forgetIdleConsumersAfterMs?: number;
+  /** A queue entry that cannot be read was dropped (acked and deleted) so it cannot wedge the queue. */
+  onCorrupt?: (id: string, error: unknown) => void;
+  /** A background task (heartbeat, release on close) failed; the lease covers the gap. */
+  onError?: (error: unknown, during: string) => void;
+}
+
+const DEFAULTS = {
+  prefix: 'recall-bot:',
+  leaseMs: 30_000,
+  connectTimeoutMs: 10_000,
+  commandTimeoutMs: 1_500,
+  forgetIdleConsumersAfterMs: 60 * 60 * 1000,
+} as const;
+
+/** The consumer group every replica reads the stream through. */
+const GROUP = 'feed';
+/** A post link outlives the send it points to by long enough for any recall. */
+const POST_LINK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Entries released on close get this idle time, so any replica's next claim takes them at once. */
+const RELEASED_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
+/** IDs per script call: keeps each script short (it blocks Redis) and under Lua's unpack limit. */
+const IDS_PER_SCRIPT = 500;
+/** A health probe answers within this, even when the reply to its PING never comes. */
+const CHECK_TIMEOUT_MS = 1_000;
+/** A blocking read answered this long after its BLOCK time is taken for lost (dead connection). */
+const BLOCKING_GRACE_MS = 2_000;
+
+/**
+ * SET NX the dedupe key and append the event only when it was set: atomic, so of concurrent
+ * enqueues of one key on any replica exactly one wins. The dedupe key has no TTL while the event
+ * waits; ack gives it one. The entry carries the dedupe key's name so ack can find it.
+ */
+const ENQUEUE_SCRIPT = `
+if redis.call('SET', KEYS[1], '1', 'NX') then
+  redis.call('XADD', KEYS[2], '*', 'payload', ARGV[1], 'enqueuedAt', ARGV[2], 'dedupeKey', KEYS[1])
+  return 1
+end
+return 0`;
+
+/** Acks and deletes entries, and starts the retention clock of their dedupe keys. */
+const ACK_SCRIPT = `
+local stream, group, retention = KEYS[1], ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local entry = redis.call('XRANGE', stream, id, id)[1]
+  if entry then
+    local fields = entry[2]
+    for j = 1, #fields, 2 do
+      if fields[j] == 'dedupeKey' then redis.call('PEXPIRE', fields[j + 1], retention) end
+    end
+  end
+  redis.call('XACK', stream, group, id)
+  redis.call('XDEL', stream, id)
+end
+return #ARGV - 2`;
+
+/**
+ * Sets the idle time of the entries this consumer still owns (0: a heartbeat; huge: a release)
+ * and returns their IDs. Ownership is checked first because XCLAIM would otherwise take back an
+ * entry another replica has rightly taken over, and two replicas would then both post it.
+ */
+const RENEW_SCRIPT = `
+local stream, group, consumer, idle = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local owned = {}
+for i = 4, #ARGV do
+  local pending = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
+  if pending and pending[2] == consumer then owned[#owned + 1] = ARGV[i] end
+end
+if #owned > 0 then
+  local args = {'XCLAIM', stream, group, consumer, '0'}
+  for _, id in ipairs(owned) do args[#args + 1] = id end
+  args[#args + 1] = 'IDLE'
+  args[#args + 1] = idle
+  args[#args + 1] = 'JUSTID'
+  redis.call(unpack(args))
+end
+return owned`;
+
+/**
+ * Deletes consumers of earlier runs that hold nothing and have been quiet long enough. Only an
+ * empty consumer is deleted (DELCONSUMER drops a consumer's pending entries); a live one that is
+ * deleted by mistake is simply re-created by its next read.
+ */
+const FORGET_IDLE_CONSUMERS_SCRIPT = `
+local stream, group, minIdle = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local forgotten = 0
+for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
+  local consumer = {}
+  for j = 1, #info, 2 do consumer[info[j]] = info[j + 1] end
+  if consumer.pending == 0 and consumer.idle >= minIdle then
+    redis.call('XGROUP', 'DELCONSUMER', stream, group, consumer.name)
+    forgotten = forgotten + 1
+  end
+end
+return forgotten`;
+
+interface ScriptCommands {
+  enqueueEvent(
+    dedupeKey: string,
+    stream: string,
+    payload: string,
+    enqueuedAt: number,
+  ): Promise<number>;
+  ackEvents(stream: string, group: string, retentionMs: number, ...ids: string[]): Promise<number>;
+  renewHeld(
+    stream: string,
+    group: string,
+    consumer: string,
+    idleMs: number,
+    ...ids: string[]
+  ): Promise<string[]>;
+  forgetIdleConsumers(stream: string, group: string, minIdleMs: number): Promise<number>;
+}
+
+type ScriptedRedis = Redis & ScriptCommands;
+
+/** Registers the scripts; ioredis sends them by SHA (EVALSHA) and loads them when Redis lacks them. */
+function withScripts(redis: Redis): ScriptedRedis {
+  redis.defineCommand('enqueueEvent', { numberOfKeys: 2, lua: ENQUEUE_SCRIPT });
+  redis.defineCommand('ackEvents', { numberOfKeys: 1, lua: ACK_SCRIPT });
+  redis.defineCommand('renewHeld', { numberOfKeys: 1, lua: RENEW_SCRIPT });
+  redis.defineCommand('forgetIdleConsumers', {
+    numberOfKeys: 1,
+    lua: FORGET_IDLE_CONSUMERS_SCRIPT,
+  });
+  return redis as ScriptedRedis;
+}
+
+const streamEntrySchema = z.tuple([z.string(), z.array(z.string())]);
+type StreamEntry = z.infer<typeof streamEntrySchema>;
+/** XAUTOCLAIM: next cursor, claimed entries (nil for deleted ones before Redis 7), deleted IDs. */
+const autoClaimReplySchema = z.tuple(
+  [z.string(), z.array(streamEntrySchema.nullable())],
+  z.unknown(),
+);
+/** XREADGROUP: one [stream, entries] pair per stream, or nil when the wait ran out. */
+const readGroupReplySchema = z.array(z.tuple([z.string(), z.array(streamEntrySchema)])).nullable();
+const storedEntrySchema = z.object({
+  payload: z.string(),
+  enqueuedAt: z.coerce.number().int().nonnegative(),
+});
+const STREAM_ID = /^\d+-\d+$/;
+
+function toQueuedEvent([id, fields]: StreamEntry): QueuedEvent {
+  const map: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i] ?? ''] = fields[i + 1] ?? '';
+  const stored = storedEntrySchema.parse(map);
+  const event = feedEventSchema.parse(JSON.parse(stored.payload));
+  return { id, event, enqueuedAt: stored.enqueuedAt };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function isNoGroupError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOGROUP');
+}
+
+function ttl(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
+/** Settles like `promise`, or rejects after `ms`; a late settlement is then ignored. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  // The losing promise may still reject (command timeout): that is expected, not unhandled.
+  promise.catch(() => undefined);
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves when the connection is ready; rejects after `timeoutMs` with the last error seen. */
+function whenReady(redis: Redis, timeoutMs: number, lastError: () => unknown): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      const cause = lastError();
+      const reason = cause instanceof Error ? `: ${cause.message}` : '';
+      reject(new Error(`Redis was not ready within ${timeoutMs} ms${reason}`, { cause }));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
+
+/**
+ * The store for many replicas sharing one Redis. The queue is a stream read through a consumer
+ * group: each instance is one consumer; entries it holds are kept from other replicas by a
+ * heartbeat, and taken over by any replica once their holder has been silent for a lease.
+ * Durability is Redis's: an answered enqueue survives a Redis crash only with AOF persistence
+ * (`appendonly yes`, `appendfsync always`), and keys must never be evicted (`noeviction`).
+ */
+export class RedisStore implements Store {
+  /** This instance's name in the consumer group: unique per process and instance. */
+  readonly consumer = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly redis: ScriptedRedis;
+  /** Only for blocking reads, so they never hold up enqueues, acks or heartbeats. */
+  private readonly blocking: Redis;
+  private readonly keys: { stream: string; prefix: string };
+  private readonly leaseMs: number;
+  private readonly now: () => number;
+  /** Entries handed out and not yet acked: never handed out twice, and kept alive. */
+  private readonly held = new Set<string>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeatInFlight = false;
+  private lastError: unknown;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: RedisStoreOptions) {
+    const prefix = options.prefix ?? DEFAULTS.prefix;
+    this.keys = { prefix, stream: `${prefix}events` };
+    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.now = options.now ?? Date.now;
+    this.redis = withScripts(
+      new Redis(options.url, {
+        // While Redis is away, fail at once rather than queue: a webhook must be answered within
+        // Tencent's 2 s, and a health probe must say "down". Reconnects go on in the background.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
+        keepAlive: 30_000,
+        enableAutoPipelining: true,
+      }),
+    );
+    this.blocking = this.redis.duplicate({
+      enableAutoPipelining: false,
+      // A blocking read waits for as long as it asked to; the grace below bounds it instead.
+      commandTimeout: undefined,
+      blockingTimeout: BLOCKING_GRACE_MS,
+      blockingTimeoutGrace: BLOCKING_GRACE_MS,
+      // A read lost with its connection is not sent again: Redis may have delivered entries to
+      // the first one (the lease recovers those); a second read would only add to them.
+      autoResendUnfulfilledCommands: false,
+    });
+    // Without a listener ioredis prints every failed reconnect; the last one explains `check()`.
+    const remember = (error: unknown) => {
+      this.lastError = error;
+    };
+    this.redis.on('error', remember);
+    this.blocking.on('error', remember);
+    this.heartbeat = setInterval(() => void this.renewLease(), Math.max(10, this.leaseMs / 3));
+    this.heartbeat.unref();
+  }
+
+  /** A store whose connections are ready and whose consumer group exists. */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    try {
+      const timeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+      const lastError = () => store.lastError;
+      await Promise.all([
+        whenReady(store.redis, timeoutMs, lastError),
+        whenReady(store.blocking, timeoutMs, lastError),
+      ]);
+      await store.createGroup();
+      await store.redis.forgetIdleConsumers(
+        store.keys.stream,
+        GROUP,
+        options.forgetIdleConsumersAfterMs ?? DEFAULTS.forgetIdleConsumersAfterMs,
+      );
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Once-values and acquired keys share one namespace, as they share one table in SQLite. */
+  private key(kind: 'dedupe' | 'post' | 'once', name: string): string {
+    return `${this.keys.prefix}${kind}:${name}`;
+  }
+
+  private async createGroup(): Promise<void> {
+    try {
+      // From 0, not $: should the group ever be lost, entries already waiting are still delivered
+      // (delivered ones are deleted on ack, so nothing goes out twice).
+      await this.redis.xgroup('CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+  }
+
+  /** Runs a group command; re-creates the group once if it vanished (key deleted, db flushed). */
+  private async inGroup<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      if (!isNoGroupError(error)) throw error;
+      await this.createGroup();
+      return command();
+    }
+  }
+
+  private get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  async enqueue(dedupeKey: string, event: FeedEvent): Promise<boolean> {
+    if (this.closed) throw new Error('store is closed');
+    const added = await this.redis.enqueueEvent(
+      this.key('dedupe', dedupeKey),
+      this.keys.stream,
+      JSON.stringify(event),
+      this.now(),
+    );
+    return added === 1;
+  }
+
+  async claim(limit: number, waitMs: number): Promise<QueuedEvent[]> {
+    if (this.closed || limit <= 0) return [];
+    const taken = await this.takeOverAbandoned(limit);
+    const wait = taken.length === 0 ? waitMs : 0;
+    const fresh = taken.length < limit ? await this.readNew(limit - taken.length, wait) : [];
+    return this.handOut([...taken, ...fresh]);
+  }
+
+  /** Entries whose holder has been silent for a lease: a replica that died while posting them. */
+  private async takeOverAbandoned(limit: number): Promise<StreamEntry[]> {
+    const out: StreamEntry[] = [];
+    let cursor = '0-0';
+    do {
+      const start = cursor;
+      const reply = await this.inGroup(() =>
+        this.redis.xautoclaim(
+          this.keys.stream,
+          GROUP,
+          this.consumer,
+          this.leaseMs,
+          start,
+          'COUNT',
+          limit - out.length,
+        ),
+      );
+      const [next, entries] = autoClaimReplySchema.parse(reply);
+      for (const entry of entries) if (entry) out.push(entry);
+      cursor = next;
+    } while (cursor !== '0-0' && out.length < limit);
+    return out;
+  }
+
+  private async readNew(count: number, waitMs: number): Promise<StreamEntry[]> {
+    const stream = this.keys.stream;
+    let reply: unknown;
+    try {
+      reply = await this.inGroup(() =>
+        waitMs > 0
+          ? this.blocking.xreadgroup(
+              'GROUP',
+              GROUP,
+              this.consumer,
+              'COUNT',
+              count,
+              'BLOCK',
+              Math.max(1, Math.round(waitMs)),
+              'STREAMS',
+              stream,
+              '>',
+            )
+          : this.redis.xreadgroup(
+              'GROUP',
+              GROUP,
+              this.consumer,
+              'COUNT',
+              count,
+              'STREAMS',
+              stream,
+              '>',
+            ),
+      );
+    } catch (error) {
+      // close() cuts the blocking connection to end the wait: that is no failure.
+      if (this.closed) return [];
+      throw error;
+    }
+    return readGroupReplySchema.parse(reply)?.flatMap(([, entries]) => entries) ?? [];
+  }
+
+  /** Parses entries for the worker; those that cannot be read are dropped so they cannot wedge. */
+  private async handOut(entries: StreamEntry[]): Promise<QueuedEvent[]> {
+    const out: QueuedEvent[] = [];
+    const corrupt: string[] = [];
+    for (const entry of entries) {
+      const id = entry[0];
+      if (this.held.has(id)) continue;
+      try {
+        out.push(toQueuedEvent(entry));
+        this.held.add(id);
+      } catch (error) {
+        corrupt.push(id);
+        this.options.onCorrupt?.(id, error);
+      }
+    }
+    if (corrupt.length > 0) await this.ackInRedis(corrupt);
+    return out;
+  }
+
+  async ack(ids: readonly string[]): Promise<void> {
+    // An ID that is not a stream ID names no entry (Redis would refuse the whole script).
+    const valid = ids.filter((id) => STREAM_ID.test(id));
+    await this.ackInRedis(valid);
+    for (const id of valid) this.held.delete(id);
+  }
+
+  private async ackInRedis(ids: readonly string[]): Promise<void> {
+    for (const chunk of chunks(ids, IDS_PER_SCRIPT)) {
+      await this.redis.ackEvents(this.keys.stream, GROUP, DEDUPE_RETENTION_MS, ...chunk);
+    }
+  }
+
+  /** Resets the idle time of held entries; forgets those another replica has taken over. */
+  private async renewLease(): Promise<void> {
+    if (this.heartbeatInFlight || this.held.size === 0 || this.closed) return;
+    this.heartbeatInFlight = true;
+    try {
+      await this.setIdleOfHeld(0);
+    } catch (error) {
+      // A missed beat is retried on the next tick; only a lease's worth of misses loses entries.
+      this.options.onError?.(error, 'heartbeat');
+    } finally {
+      this.heartbeatInFlight = false;
+    }
+  }
+
+  private async setIdleOfHeld(idleMs: number): Promise<void> {
+    for (const chunk of chunks([...this.held], IDS_PER_SCRIPT)) {
+      const owned = new Set(
+        await this.redis.renewHeld(this.keys.stream, GROUP, this.consumer, idleMs, ...chunk),
+      );
+      for (const id of chunk) if (!owned.has(id)) this.held.delete(id);
+    }
+  }
+
+  async pendingCount(): Promise<number> {
+    // Acked entries are deleted, so the stream holds exactly the undelivered ones.
+    return this.redis.xlen(this.keys.stream);
+  }
+
+  async savePostLink(key: string, link: PostLink): Promise<void> {
+    const value = JSON.stringify({ channel: link.channel, ts: link.ts });
+    await this.redis.set(this.key('post', key), value, 'PX', POST_LINK_RETENTION_MS);
+  }
+
+  async getPostLink(key: string): Promise<PostLink | undefined> {
+    const value = await this.redis.get(this.key('post', key));
+    if (value === null) return undefined;
+    try {
+      return postLinkSchema.parse(JSON.parse(value));
+    } catch (error) {
+      // A link we cannot read only costs the in-place update; the recall is still posted.
+      this.options.onCorrupt?.(this.key('post', key), error);
+      return undefined;
+    }
+  }
+
+  async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key('once', key), value, 'PX', ttl(ttlMs));
+  }
+
+  async takeOnce(key: string): Promise<string | undefined> {
+    return (await this.redis.getdel(this.key('once', key))) ?? undefined;
+  }
+
+  async peekOnce(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.key('once', key))) ?? undefined;
+  }
+
+  async acquire(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.key('once', key), '1', 'PX', ttl(ttlMs), 'NX')) === 'OK';
+  }
+
+  async check(): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    if (this.redis.status !== 'ready') {
+      const cause = this.lastError instanceof Error ? ` (${this.lastError.message})` : '';
+      throw new Error(`Redis connection is ${this.redis.status}${cause}`);
+    }
+    await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, 'Redis did not answer PING');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    // Ends a waiting claim now instead of after its BLOCK time.
+    this.blocking.disconnect();
+    if (this.held.size > 0 && this.redis.status === 'ready') {
+      try {
+        // Released entries go to the next claim of any replica, not after a lease.
+        await this.setIdleOfHeld(RELEASED_IDLE_MS);
+      } catch (error) {
+        this.options.onError?.(error, 'release on close');
+      }
+    }
+    this.held.clear();
+    if (this.redis.status === 'ready') {
+      // QUIT is answered after every command sent before it: enqueues in flight complete.
+      // Should it fail, the connection is going anyway: cut it so nothing keeps the process up.
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    } else {
+      this.redis.disconnect();
+    }
+  }
+}
