@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -83,4 +84,14 @@ export function fmt(n: number, digits = 1): string {
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,
   });
+}
+
+/** CPU time (user + system) a process has used so far, in ms; Linux only, else 0. */
+export function cpuMs(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }

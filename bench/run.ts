@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { computeSign } from '../src/tencent/webhook/verify.js';
 import { startFakeSlack } from '../test/fakes/slack-api.js';
 import { freePort } from '../test/helpers/app.js';
-import { build, fmt, load, startProcess, stopProcess } from './lib.js';
+import { build, cpuMs, fmt, load, startProcess, stopProcess } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TOKEN = 'bench-callback-token';
@@ -39,8 +39,15 @@ function webhookRequest(n: number, prefix: string): { path: string; body: string
   return { path, body };
 }
 
+/** Slack's own pace for posting to one channel: about one message per second. */
+const SLACK_PACE = {
+  'chat.postMessage': { perSecond: 1, retryAfter: 1 },
+  'files.completeUploadExternal': { perSecond: 1, retryAfter: 1 },
+};
+
 async function ingest(): Promise<void> {
-  const slack = await startFakeSlack();
+  // The feed worker runs during the load, against a Slack that paces posts as the real one does.
+  const slack = await startFakeSlack({ rateLimits: SLACK_PACE });
   const barePort = await freePort();
   const bare = await startProcess(
     ['--import', 'tsx', 'bench/bare-server.ts'],
@@ -48,18 +55,22 @@ async function ingest(): Promise<void> {
     `http://127.0.0.1:${barePort}/`,
   );
   await load(`http://127.0.0.1:${barePort}`, (n) => webhookRequest(n, 'w'), 2);
+  const bareCpu = cpuMs(bare);
   const baseline = await load(
     `http://127.0.0.1:${barePort}`,
     (n) => webhookRequest(n, 'b'),
     SECONDS,
   );
+  const bareCpuPerRequest = ((cpuMs(bare) - bareCpu) * 1000) / baseline.total;
   await stopProcess(bare);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = await startProcess(['dist/main.js'], appEnv(slack.apiUrl, port), `${url}/healthz`);
   await load(url, (n) => webhookRequest(n, 'warm'), 2);
+  const appCpu = cpuMs(app);
   const ours = await load(url, (n) => webhookRequest(n, 'x'), SECONDS);
+  const appCpuPerRequest = ((cpuMs(app) - appCpu) * 1000) / ours.total;
   const metrics = await (await fetch(`${url}/metrics`)).text();
   await stopProcess(app);
   await slack.close();
@@ -69,10 +80,10 @@ async function ingest(): Promise<void> {
     '\n## Webhook ingest (50 connections, signed C2C recalls, every event committed before OK)',
   );
   console.log(
-    `bare node:http JSON endpoint: ${fmt(baseline.requestsPerSecond, 0)} req/s, p99 ${baseline.p99Ms} ms`,
+    `bare node:http JSON endpoint: ${fmt(baseline.requestsPerSecond, 0)} req/s, p99 ${baseline.p99Ms} ms, CPU ${fmt(bareCpuPerRequest)} µs/request`,
   );
   console.log(
-    `recall-bot /tencent/webhook:  ${fmt(ours.requestsPerSecond, 0)} req/s, p99 ${ours.p99Ms} ms (non-2xx ${ours.non2xx}, errors ${ours.errors})`,
+    `recall-bot /tencent/webhook:  ${fmt(ours.requestsPerSecond, 0)} req/s, p99 ${ours.p99Ms} ms, CPU ${fmt(appCpuPerRequest)} µs/request (non-2xx ${ours.non2xx}, errors ${ours.errors})`,
   );
   console.log(
     `ratio: ${fmt(ours.requestsPerSecond / baseline.requestsPerSecond, 2)} of bare node:http`,
@@ -81,12 +92,7 @@ async function ingest(): Promise<void> {
 }
 
 async function burst(): Promise<void> {
-  const slack = await startFakeSlack({
-    rateLimits: {
-      'chat.postMessage': { perSecond: 1, retryAfter: 1 },
-      'files.completeUploadExternal': { perSecond: 1, retryAfter: 1 },
-    },
-  });
+  const slack = await startFakeSlack({ rateLimits: SLACK_PACE });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = await startProcess(['dist/main.js'], appEnv(slack.apiUrl, port), `${url}/healthz`);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import {
   DEDUPE_RETENTION_MS,
   type PostLink,
@@ -13,7 +14,7 @@ import {
 interface PendingWrite {
   dedupeKey: string;
   payload: string;
-  resolve: (stored: boolean) => void;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
@@ -26,7 +27,7 @@ interface EventRow {
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    dedupe_key TEXT NOT NULL UNIQUE,
+    dedupe_key TEXT NOT NULL,
     payload TEXT NOT NULL,
     enqueued_at INTEGER NOT NULL,
     delivered_at INTEGER
@@ -56,74 +57,100 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit survives
- * a crash or power loss. Writes from concurrent webhooks are grouped into one transaction
- * (one fsync) per turn of the event loop; each webhook is answered after its commit.
+ * a crash or power loss. New events are committed by a writer thread: the webhooks that arrive
+ * while one batch is being committed form the next batch (one transaction, one fsync), and each
+ * webhook is answered after its own commit.
+ *
+ * Dedupe keys live in memory (rebuilt from the table at start, pruned with it): a unique index on
+ * random hashes would touch a random page per event and cost most of each commit. One process
+ * owns the file, so the in-memory check is exact.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly now: () => number;
+  private readonly writer: SqliteWriter;
   private writes: PendingWrite[] = [];
   private flushScheduled = false;
+  /** The batch the writer is committing, if any. */
+  private inFlight: Promise<void> | undefined;
   /** Events handed to the worker and not yet acked: never handed out twice in this process. */
   private readonly claimed = new Set<number>();
+  /** Dedupe keys of every event kept: pending, or delivered within the retention window. */
+  private readonly seen = new Set<string>();
   private readonly waiters = new Set<() => void>();
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
-  private readonly insertEvent: Database.Statement<[string, string, number]>;
   private readonly selectPending: Database.Statement<[number, number], EventRow>;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.now = options.now ?? Date.now;
-    this.db = new Database(join(options.dataDir, 'recall-bot.sqlite'));
+    const file = join(options.dataDir, 'recall-bot.sqlite');
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.insertEvent = this.db.prepare(
-      'INSERT OR IGNORE INTO events (dedupe_key, payload, enqueued_at) VALUES (?, ?, ?)',
-    );
+    this.writer = new SqliteWriter(file);
+    this.prune();
+    for (const row of this.db.prepare('SELECT dedupe_key FROM events').iterate()) {
+      this.seen.add((row as { dedupe_key: string }).dedupe_key);
+    }
     this.selectPending = this.db.prepare(
       'SELECT id, payload, enqueued_at FROM events WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?',
     );
-    this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
   }
 
   enqueue(dedupeKey: string, event: FeedEvent): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.seen.has(dedupeKey)) return Promise.resolve(false);
+    this.seen.add(dedupeKey);
     return new Promise((resolve, reject) => {
-      this.writes.push({ dedupeKey, payload: JSON.stringify(event), resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.writes.push({
+        dedupeKey,
+        payload: JSON.stringify(event),
+        resolve: () => resolve(true),
+        reject: (error) => {
+          // Not stored: the same event may come again and must then be taken.
+          this.seen.delete(dedupeKey);
+          reject(error);
+        },
+      });
+      this.scheduleFlush();
     });
   }
 
-  private readonly insertBatch = (batch: PendingWrite[], at: number): boolean[] =>
-    this.db.transaction(() =>
-      batch.map((w) => this.insertEvent.run(w.dedupeKey, w.payload, at).changes > 0),
-    )();
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.inFlight = this.flush().finally(() => {
+        this.inFlight = undefined;
+        if (this.writes.length > 0) this.scheduleFlush();
+      });
+    });
+  }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  private async flush(): Promise<void> {
     const batch = this.writes;
     this.writes = [];
     if (batch.length === 0) return;
-    let stored: boolean[];
     try {
-      stored = this.insertBatch(batch, this.now());
+      await this.writer.insert(
+        batch.map((w) => w.dedupeKey),
+        batch.map((w) => w.payload),
+        this.now(),
+      );
     } catch (error) {
       for (const w of batch) w.reject(error);
       return;
     }
-    batch.forEach((w, i) => {
-      w.resolve(stored[i] === true);
-    });
-    if (stored.some(Boolean)) this.wakeClaimers();
+    for (const w of batch) w.resolve();
+    this.wakeClaimers();
   }
 
   async claim(limit: number, waitMs: number): Promise<QueuedEvent[]> {
@@ -237,14 +264,18 @@ export class SqliteStore implements Store {
 
   async check(): Promise<void> {
     if (this.closed) throw new Error('store is closed');
+    if (this.writer.problem) throw this.writer.problem;
     this.db.prepare('SELECT 1').get();
   }
 
   private prune(): void {
     const now = this.now();
-    this.db
-      .prepare('DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ?')
-      .run(now - DEDUPE_RETENTION_MS);
+    const forgotten = this.db
+      .prepare(
+        'DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ? RETURNING dedupe_key',
+      )
+      .all(now - DEDUPE_RETENTION_MS) as { dedupe_key: string }[];
+    for (const row of forgotten) this.seen.delete(row.dedupe_key);
     this.db.prepare('DELETE FROM once_values WHERE expires_at < ?').run(now);
     this.db
       .prepare('DELETE FROM post_links WHERE created_at < ?')
@@ -253,8 +284,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    while (this.inFlight || this.writes.length > 0) await (this.inFlight ?? this.flush());
+    await this.writer.close();
     clearInterval(this.pruneTimer);
     this.wakeClaimers();
     this.db.close();

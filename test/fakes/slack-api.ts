@@ -784,7 +784,14 @@ class FakeSlackServer implements FakeSlack {
     if (limited !== undefined) {
       return answer(429, fail('ratelimited'), { 'retry-after': String(limited) });
     }
-    answer(200, handler(args));
+    let result: Json;
+    try {
+      result = handler(args);
+    } catch (error) {
+      // A bug of the fake's own: answer as Slack does when it breaks, and keep the record.
+      return answer(500, { ok: false, error: 'fatal_error', detail: String(error) });
+    }
+    answer(200, result);
   }
 
   private async upload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {

@@ -8,8 +8,8 @@ import { verifySdkAppId, verifySignature } from './verify.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookRequest {
-  /** The raw query string, without the leading `?`. */
-  query: string;
+  /** The query string (without the leading `?`), or its parsed parameters. */
+  query: string | URLSearchParams;
   contentType: string | undefined;
   body: Buffer;
 }
@@ -34,8 +34,10 @@ const QUERY_PARAMS = [
 ];
 
 /** Reads the query; a parameter we rely on that is given twice is refused, not guessed. */
-export function parseWebhookQuery(query: string): Record<string, string | undefined> {
-  const params = new URLSearchParams(query);
+export function parseWebhookQuery(
+  query: string | URLSearchParams,
+): Record<string, string | undefined> {
+  const params = typeof query === 'string' ? new URLSearchParams(query) : query;
   const out: Record<string, string | undefined> = {};
   for (const name of QUERY_PARAMS) {
     const values = params.getAll(name);

@@ -57,7 +57,8 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     metrics.webhooks.inc({ command: command || 'unknown', outcome });
 
   return async (req: IncomingMessage, res: ServerResponse, query: string): Promise<void> => {
-    const commandHint = new URLSearchParams(query).get('CallbackCommand') ?? '';
+    const params = new URLSearchParams(query);
+    const commandHint = params.get('CallbackCommand') ?? '';
     if (options.isStopping()) {
       res.setHeader('connection', 'close');
       fail(res, 503, 'shutting down');
@@ -77,7 +78,10 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       const body = await readBody(req, MAX_BODY_BYTES);
       if (body === undefined)
         throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
-      outcome = receiveWebhook({ query, contentType: req.headers['content-type'], body }, settings);
+      outcome = receiveWebhook(
+        { query: params, contentType: req.headers['content-type'], body },
+        settings,
+      );
     } catch (error) {
       if (error instanceof WebhookError) {
         fail(res, error.status, error.reason);

@@ -11,6 +11,23 @@ export function computeSign(token: string, requestTime: string): string {
     .digest('hex');
 }
 
+/**
+ * Every call within one second carries the same `RequestTime`, hence the same `Sign`: computing
+ * it once per second keeps a hash off the hot path. Only a few seconds are ever valid at once.
+ */
+const recentSigns = new Map<string, Buffer>();
+
+function expectedSign(token: string, requestTime: string): Buffer {
+  const key = `${requestTime}\n${token}`;
+  let sign = recentSigns.get(key);
+  if (!sign) {
+    if (recentSigns.size >= 16) recentSigns.clear();
+    sign = Buffer.from(computeSign(token, requestTime), 'utf8');
+    recentSigns.set(key, sign);
+  }
+  return sign;
+}
+
 /** The SDKAppID in the query must be ours: Tencent's own advice for every callback. */
 export function verifySdkAppId(sdkAppId: string | undefined, expected: number): void {
   if (sdkAppId === undefined || sdkAppId !== String(expected)) {
@@ -35,7 +52,7 @@ export function verifySignature(
   if (skew > REQUEST_TIME_WINDOW_SECONDS) {
     throw new WebhookError(401, 'RequestTime is outside the allowed window', 'unauthorized');
   }
-  const expected = Buffer.from(computeSign(token, requestTime), 'utf8');
+  const expected = expectedSign(token, requestTime);
   const given = Buffer.from(sign.toLowerCase(), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new WebhookError(401, 'Sign does not match', 'unauthorized');
