@@ -18,6 +18,9 @@ const insert = db.prepare('INSERT INTO events (dedupe_key, payload, enqueued_at)
 const insertAll = db.transaction((keys, payloads, at) => {
   for (let i = 0; i < keys.length; i++) insert.run(keys[i], payloads[i], at);
 });
+const markDelivered = db.prepare(
+  'UPDATE events SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+);
 parentPort.on('message', (batch) => {
   if (batch === 'close') {
     db.close();
@@ -25,10 +28,12 @@ parentPort.on('message', (batch) => {
     return;
   }
   try {
-    // Rows arrive as two newline-joined strings: one copy each instead of one per row.
-    const keys = batch.keys.split('\\n');
-    const payloads = batch.payloads.split('\\n');
-    insertAll(keys, payloads, batch.at);
+    if (batch.ack) {
+      markDelivered.run(batch.at, batch.ack);
+    } else {
+      // Rows arrive as two newline-joined strings: one copy each instead of one per row.
+      insertAll(batch.keys.split('\\n'), batch.payloads.split('\\n'), batch.at);
+    }
     parentPort.postMessage({ ok: true });
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
@@ -66,15 +71,24 @@ export class SqliteWriter {
     for (const answer of this.answers.splice(0)) answer({ error: error.message });
   }
 
-  /** Commits one batch in one transaction. */
+  /** Commits one batch of new events in one transaction. */
   insert(keys: string[], payloads: string[], at: number): Promise<void> {
+    // Dedupe keys are base64url and payloads are JSON.stringify output: neither holds a newline.
+    return this.send({ keys: keys.join('\n'), payloads: payloads.join('\n'), at });
+  }
+
+  /** Marks events delivered, in one statement. */
+  ack(ids: readonly number[], at: number): Promise<void> {
+    return this.send({ ack: JSON.stringify(ids), at });
+  }
+
+  private send(message: Record<string, unknown>): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.answers.push((answer) =>
         answer.ok ? resolve() : reject(new Error(answer.error ?? 'write failed')),
       );
-      // Dedupe keys are base64url and payloads are JSON.stringify output: neither holds a newline.
-      this.worker.postMessage({ keys: keys.join('\n'), payloads: payloads.join('\n'), at });
+      this.worker.postMessage(message);
     });
   }
 

@@ -197,12 +197,9 @@ export class SqliteStore implements Store {
 
   async ack(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const at = this.now();
-    const mark = this.db.prepare('UPDATE events SET delivered_at = ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of ids) mark.run(at, Number(id));
-    })();
-    for (const id of ids) this.claimed.delete(Number(id));
+    const rowIds = ids.map(Number);
+    await this.writer.ack(rowIds, this.now());
+    for (const id of rowIds) this.claimed.delete(id);
   }
 
   async pendingCount(): Promise<number> {
