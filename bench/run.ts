@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSign } from '../src/tencent/webhook/verify.js';
 import { startFakeSlack } from '../test/fakes/slack-api.js';
-import { freePort } from '../test/helpers/app.js';
+import { freePort, SIGNING_SECRET } from '../test/helpers/app.js';
+import {
+  blockActionPayload,
+  commandBody,
+  interactionBody,
+  postSlack,
+} from '../test/helpers/slack-requests.js';
 import { build, cpuMs, fmt, load, startProcess, stopProcess } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -14,7 +20,7 @@ const SDKAPPID = '1400000001';
 function appEnv(slackApiUrl: string, port: number): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApiUrl,
     SLACK_MODERATION_CHANNEL: 'CBENCH00001',
     TENCENT_SDKAPPID: SDKAPPID,
@@ -130,6 +136,118 @@ async function burst(): Promise<void> {
   console.log(`ideal at one post per second for ${posts} posts: ${posts} s`);
 }
 
+/** Ids of the confirmation buttons in an ephemeral `/recall` answer. */
+function confirmationId(answer: unknown): string {
+  const blocks = (answer as { blocks?: { elements?: { action_id?: string; value?: string }[] }[] })
+    .blocks;
+  for (const block of blocks ?? []) {
+    for (const element of block.elements ?? []) {
+      if (element.action_id === 'confirm_recall' && element.value) return element.value;
+    }
+  }
+  throw new Error('no confirmation button in the answer');
+}
+
+interface TencentStats {
+  url: string;
+  calls: { at: number; answer: string }[];
+  maxInAnySecond: number;
+  recalled: number;
+}
+
+async function recallRate(): Promise<void> {
+  const REQUESTS = 200;
+  const KEYS = 10;
+  const RATE = 200;
+  const account = '@TOA#_BENCH';
+  const statsPort = await freePort();
+  const statsUrl = `http://127.0.0.1:${statsPort}/stats`;
+  const tencent = await startProcess(
+    ['--import', 'tsx', 'bench/fake-tencent-process.ts'],
+    {
+      ACCOUNT: account,
+      KEYS: String(REQUESTS * KEYS),
+      SDKAPPID,
+      SECRET_KEY: 'bench-secret-key',
+      RATE: String(RATE),
+      STATS_PORT: String(statsPort),
+    },
+    statsUrl,
+  );
+  const stats = async () => (await (await fetch(statsUrl)).json()) as TencentStats;
+  const slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await startProcess(
+    ['dist/main.js'],
+    {
+      ...appEnv(slack.apiUrl, port),
+      TENCENT_API_BASE: (await stats()).url,
+      RECALL_RATE_PER_SECOND: String(RATE),
+    },
+    `${url}/healthz`,
+  );
+  // 200 people each prepare a recall of 10 keys, then all confirm at once.
+  const clicks: string[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const keys = Array.from({ length: KEYS }, (_, k) => `${i * KEYS + k + 1}_1_1698741698`);
+    const answer = await postSlack(
+      url,
+      commandBody({
+        text: `${account} ${keys.join(' ')}`,
+        userId: 'UADMIN',
+        responseUrl: slack.responseUrl(),
+      }),
+    );
+    clicks.push(
+      interactionBody(
+        blockActionPayload({
+          actionId: 'confirm_recall',
+          value: confirmationId(answer.json),
+          userId: 'UADMIN',
+          responseUrl: slack.responseUrl(),
+        }),
+      ),
+    );
+  }
+  const clicked = Date.now();
+  await Promise.all(clicks.map((body) => postSlack(url, body)));
+  const acked = Date.now() - clicked;
+  const deadline = Date.now() + 60_000;
+  let result = await stats();
+  while (result.recalled < REQUESTS * KEYS && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    result = await stats();
+  }
+  const ok = result.calls.filter((c) => c.answer === 'ok');
+  const span = (ok.at(-1)?.at ?? 0) - (ok[0]?.at ?? 0);
+  const ideal = ((ok.length - 1) * 1000) / RATE;
+  const refused = result.calls.length - ok.length;
+  await stopProcess(app);
+  await stopProcess(tencent);
+  await slack.close();
+  console.log(
+    `\n## Recall rate (${REQUESTS} requests of ${KEYS} keys from ${REQUESTS} concurrent confirmations, limit ${RATE}/s)`,
+  );
+  console.log(
+    `span first→last request: ${fmt(span / 1000, 3)} s; ideal ${fmt(ideal / 1000, 3)} s; ratio ${fmt(span / ideal, 2)}`,
+  );
+  console.log(
+    `all ${REQUESTS} clicks acknowledged ${acked} ms after the first; first request ${(ok[0]?.at ?? 0) - clicked} ms after it; keys recalled ${result.recalled}/${REQUESTS * KEYS}`,
+  );
+  console.log(
+    `most requests in any one-second window: ${result.maxInAnySecond}; refused by the fake (60007 etc.): ${refused}`,
+  );
+}
+
+// BENCH_ONLY=ingest,burst,recall picks sections.
+const only = process.env.BENCH_ONLY?.split(',');
+const sections: [string, () => Promise<void>][] = [
+  ['ingest', ingest],
+  ['burst', burst],
+  ['recall', recallRate],
+];
 build();
-await ingest();
-await burst();
+for (const [name, run] of sections) {
+  if (!only || only.includes(name)) await run();
+}

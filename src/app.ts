@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { type Config, secretsOf } from './config.js';
 import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
 import { Health } from './http/health.js';
@@ -10,6 +11,7 @@ import { createLogger, type Logger } from './log.js';
 import { RecallAuthorizer } from './recall/authorize.js';
 import { closeRecallLimiters, getRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
+import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
@@ -59,6 +61,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     boltLogLevel(config.logLevel),
   );
   const clientOptions = slackClientOptions(config.slack.apiUrl, metrics);
+  // For the app's own calls (recall answers, authorization); Bolt's listeners get their own.
+  const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const socketMode = Boolean(config.slack.appToken);
   const receiver = socketMode
     ? undefined
@@ -68,22 +72,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         logger: boltLogger,
       });
   const bolt = new App({
-    token: config.slack.botToken,
+    authorize: cachedBotAuthorize(slackClient, config.slack.botToken),
     logger: boltLogger,
     clientOptions,
-    tokenVerificationEnabled: false,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
 
   const recall = new RecallService({
     store,
     authorizer: new RecallAuthorizer({
-      client: bolt.client,
+      client: slackClient,
       allowedUsers: config.recall.allowedUsers,
       allowedUsergroups: config.recall.allowedUsergroups,
       logger,
     }),
-    slack: bolt.client,
+    slack: slackClient,
     moderationChannel: config.slack.moderationChannel,
     sender: {
       client: createTencentRestClient({

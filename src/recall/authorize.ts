@@ -20,7 +20,7 @@ export interface RecallAuthorizerOptions {
   allowedUsers: readonly string[];
   allowedUsergroups: readonly string[];
   logger: Logger;
-  /** How long a user group's members are trusted (Slack's membership can change). */
+  /** How long a user's admin status and a group's members are trusted (both can change). */
   cacheMs?: number;
   now?: () => number;
 }
@@ -32,6 +32,7 @@ export interface RecallAuthorizerOptions {
  */
 export class RecallAuthorizer {
   private readonly groupCache = new Map<string, { members: Set<string>; until: number }>();
+  private readonly userCache = new Map<string, { privileged: boolean; until: number }>();
   private readonly cacheMs: number;
   private readonly now: () => number;
 
@@ -45,13 +46,8 @@ export class RecallAuthorizer {
     if (allowedUsers.includes(userId))
       return { allowed: true, because: 'listed in RECALL_ALLOWED_USERS' };
     try {
-      const info = userInfoSchema.parse(await this.options.client.users.info({ user: userId }));
-      if (
-        !info.user.deleted &&
-        (info.user.is_admin || info.user.is_owner || info.user.is_primary_owner)
-      ) {
+      if (await this.isAdminOrOwner(userId))
         return { allowed: true, because: 'workspace admin or owner' };
-      }
       for (const group of allowedUsergroups) {
         if ((await this.membersOf(group)).has(userId)) {
           return { allowed: true, because: `member of user group ${group}` };
@@ -69,6 +65,17 @@ export class RecallAuthorizer {
       reason:
         'You are not allowed to recall messages. Ask a workspace admin to add you to RECALL_ALLOWED_USERS or to one of the RECALL_ALLOWED_USERGROUPS.',
     };
+  }
+
+  /** Admin and owner status, cached as briefly as group membership (`users.info` is Tier 4). */
+  private async isAdminOrOwner(userId: string): Promise<boolean> {
+    const cached = this.userCache.get(userId);
+    if (cached && cached.until > this.now()) return cached.privileged;
+    const { user } = userInfoSchema.parse(await this.options.client.users.info({ user: userId }));
+    const privileged =
+      !user.deleted && Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
+    this.userCache.set(userId, { privileged, until: this.now() + this.cacheMs });
+    return privileged;
   }
 
   private async membersOf(group: string): Promise<Set<string>> {

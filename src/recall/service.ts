@@ -57,7 +57,8 @@ export class RecallService {
       return;
     }
     const total = pending.msgKeys.length;
-    await this.safely(
+    // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
+    let progressSent = this.safely(
       reply.progress({
         text: `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of \`${pending.account}\`…`,
       }),
@@ -74,16 +75,19 @@ export class RecallService {
           onProgress: (done, all) => {
             if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
             lastProgress = Date.now();
-            void this.safely(
-              reply.progress({
-                text: `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
-              }),
-              log,
+            progressSent = progressSent.then(() =>
+              this.safely(
+                reply.progress({
+                  text: `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
+                }),
+                log,
+              ),
             );
           },
         },
       );
     } catch (error) {
+      await progressSent;
       log.error('recall failed', { error });
       await this.safely(
         reply.final({
@@ -113,6 +117,7 @@ export class RecallService {
         }).catch(() => undefined)
       : undefined;
     const csvAttached = await this.audit(summary, confirmedBy, pending, log);
+    await progressSent;
     const csvNote = csvAttached
       ? `The full table of every message is the CSV file on the audit post in <#${this.options.moderationChannel}>.`
       : undefined;

@@ -21,6 +21,15 @@ const insertAll = db.transaction((keys, payloads, at) => {
 const markDelivered = db.prepare(
   'UPDATE events SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))',
 );
+const statements = new Map();
+function statement(sql) {
+  let prepared = statements.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    statements.set(sql, prepared);
+  }
+  return prepared;
+}
 parentPort.on('message', (batch) => {
   if (batch === 'close') {
     db.close();
@@ -28,6 +37,12 @@ parentPort.on('message', (batch) => {
     return;
   }
   try {
+    if (batch.sql) {
+      const prepared = statement(batch.sql);
+      const result = prepared.reader ? prepared.get(...batch.params) : prepared.run(...batch.params);
+      parentPort.postMessage({ ok: true, row: prepared.reader ? result : undefined, changes: prepared.reader ? undefined : result.changes });
+      return;
+    }
     if (batch.ack) {
       markDelivered.run(batch.at, batch.ack);
     } else {
@@ -44,7 +59,11 @@ parentPort.on('message', (batch) => {
 interface Answer {
   ok?: boolean;
   error?: string;
+  row?: unknown;
+  changes?: number;
 }
+
+type Param = string | number | null;
 
 export class SqliteWriter {
   private readonly worker: Worker;
@@ -72,21 +91,30 @@ export class SqliteWriter {
   }
 
   /** Commits one batch of new events in one transaction. */
-  insert(keys: string[], payloads: string[], at: number): Promise<void> {
+  async insert(keys: string[], payloads: string[], at: number): Promise<void> {
     // Dedupe keys are base64url and payloads are JSON.stringify output: neither holds a newline.
-    return this.send({ keys: keys.join('\n'), payloads: payloads.join('\n'), at });
+    await this.send({ keys: keys.join('\n'), payloads: payloads.join('\n'), at });
   }
 
   /** Marks events delivered, in one statement. */
-  ack(ids: readonly number[], at: number): Promise<void> {
-    return this.send({ ack: JSON.stringify(ids), at });
+  async ack(ids: readonly number[], at: number): Promise<void> {
+    await this.send({ ack: JSON.stringify(ids), at });
   }
 
-  private send(message: Record<string, unknown>): Promise<void> {
+  /**
+   * Runs one writing statement in its own transaction; a statement with `RETURNING` gives its
+   * row. The thread runs statements one at a time, so each is atomic against the others.
+   */
+  async execute(sql: string, ...params: Param[]): Promise<{ row: unknown; changes: number }> {
+    const answer = await this.send({ sql, params });
+    return { row: answer.row, changes: answer.changes ?? 0 };
+  }
+
+  private send(message: Record<string, unknown>): Promise<Answer> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.answers.push((answer) =>
-        answer.ok ? resolve() : reject(new Error(answer.error ?? 'write failed')),
+        answer.ok ? resolve(answer) : reject(new Error(answer.error ?? 'write failed')),
       );
       this.worker.postMessage(message);
     });

@@ -57,9 +57,10 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit survives
- * a crash or power loss. New events are committed by a writer thread: the webhooks that arrive
- * while one batch is being committed form the next batch (one transaction, one fsync), and each
- * webhook is answered after its own commit.
+ * a crash or power loss. Every write goes through one writer thread, so the wait for the disk
+ * never stalls the event loop; reads stay here. New events are committed in batches: the
+ * webhooks that arrive while one batch is being committed form the next batch (one transaction,
+ * one fsync), and each webhook is answered after its own commit.
  *
  * Dedupe keys live in memory (rebuilt from the table at start, pruned with it): a unique index on
  * random hashes would touch a random page per event and cost most of each commit. One process
@@ -210,11 +211,12 @@ export class SqliteStore implements Store {
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO post_links (key, link, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET link = excluded.link',
-      )
-      .run(key, JSON.stringify(link), this.now());
+    await this.writer.execute(
+      'INSERT INTO post_links (key, link, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET link = excluded.link',
+      key,
+      JSON.stringify(link),
+      this.now(),
+    );
   }
 
   async getPostLink(key: string): Promise<PostLink | undefined> {
@@ -227,19 +229,22 @@ export class SqliteStore implements Store {
   }
 
   async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
-      )
-      .run(key, value, this.now() + ttlMs);
+    await this.writer.execute(
+      'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+      key,
+      value,
+      this.now() + ttlMs,
+    );
   }
 
   async takeOnce(key: string): Promise<string | undefined> {
     // DELETE … RETURNING is one statement: two takes can never both see the value.
-    const row = this.db
-      .prepare('DELETE FROM once_values WHERE key = ? RETURNING value, expires_at')
-      .get(key) as { value: string; expires_at: number } | undefined;
-    return row && row.expires_at > this.now() ? row.value : undefined;
+    const { row } = await this.writer.execute(
+      'DELETE FROM once_values WHERE key = ? RETURNING value, expires_at',
+      key,
+    );
+    const taken = row as { value: string; expires_at: number } | undefined;
+    return taken && taken.expires_at > this.now() ? taken.value : undefined;
   }
 
   async peekOnce(key: string): Promise<string | undefined> {
@@ -251,12 +256,14 @@ export class SqliteStore implements Store {
 
   async acquire(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    const result = this.db
-      .prepare(
-        'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.expires_at <= ?',
-      )
-      .run(key, '1', now + ttlMs, now);
-    return result.changes > 0;
+    const { changes } = await this.writer.execute(
+      'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.expires_at <= ?',
+      key,
+      '1',
+      now + ttlMs,
+      now,
+    );
+    return changes > 0;
   }
 
   async check(): Promise<void> {
