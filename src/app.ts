@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { RecallAuthorizer } from './recall/authorize.js';
-import { closeRecallLimiters, getRecallLimiter } from './recall/limiter.js';
+import { closeRecallLimiters, clusteredOptions, getRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
@@ -100,10 +100,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         }),
         logger: logger.child({ component: 'tencent' }),
       }),
-      limiter: getRecallLimiter(config.tencent.sdkAppId, {
-        ratePerSecond: config.recall.ratePerSecond,
-        logger: logger.child({ component: 'limiter' }),
-      }),
+      limiter: getRecallLimiter(
+        config.tencent.sdkAppId,
+        {
+          ratePerSecond: config.recall.ratePerSecond,
+          logger: logger.child({ component: 'limiter' }),
+        },
+        // With Redis, every replica shares the one per-app budget.
+        config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
+      ),
       logger: logger.child({ component: 'recall' }),
       ...(options.recallBackoff ? { backoff: options.recallBackoff } : {}),
     },

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { Redis, type RedisOptions } from 'ioredis';
 import { type Logger, silentLogger } from '../log.js';
 
 /** A recall refused before it was sent: too many requests already wait for their turn. */
@@ -47,17 +48,34 @@ export function createRecallLimiter(
 ): RecallLimiter {
   const maxQueued = options.maxQueued ?? 5000;
   const logger = options.logger ?? silentLogger;
-  const bottleneck = new Bottleneck({
-    id: `recall-${sdkAppId}`,
-    minTime: 1000 / options.ratePerSecond,
-    maxConcurrent: null,
-    // Inert while maxConcurrent is null (bottleneck then moves every job out of its queue at
-    // once, into timers), hence the count below; kept so a concurrency cap would still be bounded.
-    highWater: maxQueued,
-    strategy: Bottleneck.strategy.OVERFLOW,
-    ...bottleneckOptions,
-  });
-  bottleneck.on('error', (error: unknown) => logger.error('recall limiter error', { error }));
+  const build = () => {
+    const limiter = new Bottleneck({
+      id: `recall-${sdkAppId}`,
+      minTime: 1000 / options.ratePerSecond,
+      maxConcurrent: null,
+      // Inert while maxConcurrent is null (bottleneck then moves every job out of its queue at
+      // once, into timers), hence the count below; kept so a concurrency cap would still be bounded.
+      highWater: maxQueued,
+      strategy: Bottleneck.strategy.OVERFLOW,
+      ...bottleneckOptions,
+    });
+    limiter.on('error', (error: unknown) => logger.error('recall limiter error', { error }));
+    return limiter;
+  };
+  let bottleneck = build();
+  let rebuilt: Promise<void> | undefined;
+  /** A clustered limiter whose Redis keys vanished: drop it and register a fresh one, once. */
+  const rebuild = (broken: Bottleneck) => {
+    if (bottleneck !== broken) return rebuilt ?? Promise.resolve();
+    logger.warn('recall limiter lost its Redis state; registering again');
+    bottleneck = build();
+    rebuilt = broken
+      .disconnect(false)
+      .catch(() => undefined)
+      .then(() => bottleneck.ready())
+      .then(() => undefined);
+    return rebuilt;
+  };
   let waiting = 0;
   let closed: Promise<void> | undefined;
 
@@ -72,10 +90,24 @@ export function createRecallLimiter(
         counted = false;
       };
       try {
-        return await bottleneck.schedule(() => {
-          started();
-          return fn();
-        });
+        for (let attempt = 0; ; attempt++) {
+          const limiter = bottleneck;
+          let ran = false;
+          try {
+            return await limiter.schedule(() => {
+              ran = true;
+              started();
+              return fn();
+            });
+          } catch (error) {
+            // The job never ran, so it is safe to schedule it again on a fresh limiter.
+            if (!ran && attempt < 3 && isLostClusterState(error)) {
+              await rebuild(limiter);
+              continue;
+            }
+            throw error;
+          }
+        }
       } catch (error) {
         if (error instanceof Bottleneck.BottleneckError && error.message === DROPPED) {
           throw new RecallQueueFullError(maxQueued);
@@ -91,6 +123,39 @@ export function createRecallLimiter(
       closed ??= bottleneck.stop({ dropWaitingJobs: true }).then(() => bottleneck.disconnect());
       return closed;
     },
+  };
+}
+
+/**
+ * Bottleneck's own recovery looks for the bare `UNKNOWN_CLIENT` / `SETTINGS_KEY_NOT_FOUND`, but
+ * Redis 7 prefixes script errors with `ERR `, so after a Redis restart, flush or eviction it fails
+ * for good (SGrondin/bottleneck#205, #212, #219). Matching either form lets us re-register.
+ */
+export function isLostClusterState(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\b(UNKNOWN_CLIENT|SETTINGS_KEY_NOT_FOUND)\b/.test(message);
+}
+
+/** Bottleneck options that share one limiter between every replica on a Redis. */
+export function clusteredOptions(redisUrl: string): Bottleneck.ConstructorOptions {
+  return {
+    datastore: 'ioredis',
+    Redis,
+    clientOptions: redisClientOptions(redisUrl),
+    // Keys of a limiter nobody uses expire, and a restarted replica re-registers.
+    timeout: 24 * 60 * 60 * 1000,
+  } as Bottleneck.ConstructorOptions;
+}
+
+function redisClientOptions(redisUrl: string): RedisOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.slice(1) || 0),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
   };
 }
 
