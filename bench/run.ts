@@ -156,6 +156,54 @@ interface TencentStats {
 }
 
 async function recallRate(): Promise<void> {
+  await recallRateOn(1);
+}
+
+async function replicas(): Promise<void> {
+  await ingestOnReplicas();
+  await recallRateOn(2);
+}
+
+/** A Redis database of the benchmark's own, flushed before use (never the shared db 0). */
+const BENCH_REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+
+async function flushBenchRedis(): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(BENCH_REDIS);
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+async function ingestOnReplicas(): Promise<void> {
+  await flushBenchRedis();
+  const slack = await startFakeSlack({ rateLimits: SLACK_PACE });
+  const apps = [];
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    const env = { ...appEnv(slack.apiUrl, port), REDIS_URL: BENCH_REDIS };
+    apps.push({
+      url: `http://127.0.0.1:${port}`,
+      process: await startProcess(['dist/main.js'], env, `http://127.0.0.1:${port}/healthz`),
+    });
+  }
+  await Promise.all(
+    apps.map((app, i) => load(app.url, (n) => webhookRequest(n, `rw${i}_`), 2, 25)),
+  );
+  const results = await Promise.all(
+    apps.map((app, i) => load(app.url, (n) => webhookRequest(n, `r${i}_`), SECONDS, 25)),
+  );
+  for (const app of apps) await stopProcess(app.process);
+  await slack.close();
+  const total = results.reduce((n, r) => n + r.requestsPerSecond, 0);
+  const p99 = Math.max(...results.map((r) => r.p99Ms));
+  const failed = results.reduce((n, r) => n + r.non2xx + r.errors, 0);
+  console.log('\n## Two replicas on one Redis (25 connections each, Redis store)');
+  console.log(
+    `ingest: ${fmt(total, 0)} req/s together, worst p99 ${p99} ms (non-2xx + errors ${failed})`,
+  );
+}
+
+async function recallRateOn(replicaCount: number): Promise<void> {
   const REQUESTS = 200;
   const KEYS = 10;
   const RATE = 200;
@@ -176,23 +224,32 @@ async function recallRate(): Promise<void> {
   );
   const stats = async () => (await (await fetch(statsUrl)).json()) as TencentStats;
   const slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const app = await startProcess(
-    ['dist/main.js'],
-    {
-      ...appEnv(slack.apiUrl, port),
-      TENCENT_API_BASE: (await stats()).url,
-      RECALL_RATE_PER_SECOND: String(RATE),
-    },
-    `${url}/healthz`,
-  );
+  if (replicaCount > 1) await flushBenchRedis();
+  const urls: string[] = [];
+  const apps = [];
+  for (let i = 0; i < replicaCount; i++) {
+    const port = await freePort();
+    urls.push(`http://127.0.0.1:${port}`);
+    apps.push(
+      await startProcess(
+        ['dist/main.js'],
+        {
+          ...appEnv(slack.apiUrl, port),
+          TENCENT_API_BASE: (await stats()).url,
+          RECALL_RATE_PER_SECOND: String(RATE),
+          ...(replicaCount > 1 ? { REDIS_URL: BENCH_REDIS } : {}),
+        },
+        `http://127.0.0.1:${port}/healthz`,
+      ),
+    );
+  }
+  const urlOf = (i: number) => urls[i % urls.length] ?? '';
   // 200 people each prepare a recall of 10 keys, then all confirm at once.
   const clicks: string[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const keys = Array.from({ length: KEYS }, (_, k) => `${i * KEYS + k + 1}_1_1698741698`);
     const answer = await postSlack(
-      url,
+      urlOf(i),
       commandBody({
         text: `${account} ${keys.join(' ')}`,
         userId: 'UADMIN',
@@ -211,7 +268,8 @@ async function recallRate(): Promise<void> {
     );
   }
   const clicked = Date.now();
-  await Promise.all(clicks.map((body) => postSlack(url, body)));
+  // Each click lands on another replica than the one that made its confirmation.
+  await Promise.all(clicks.map((body, i) => postSlack(urlOf(i + 1), body)));
   const acked = Date.now() - clicked;
   const deadline = Date.now() + 60_000;
   let result = await stats();
@@ -223,11 +281,11 @@ async function recallRate(): Promise<void> {
   const span = (ok.at(-1)?.at ?? 0) - (ok[0]?.at ?? 0);
   const ideal = ((ok.length - 1) * 1000) / RATE;
   const refused = result.calls.length - ok.length;
-  await stopProcess(app);
+  for (const app of apps) await stopProcess(app);
   await stopProcess(tencent);
   await slack.close();
   console.log(
-    `\n## Recall rate (${REQUESTS} requests of ${KEYS} keys from ${REQUESTS} concurrent confirmations, limit ${RATE}/s)`,
+    `\n## Recall rate (${REQUESTS} requests of ${KEYS} keys from ${REQUESTS} concurrent confirmations, limit ${RATE}/s, ${replicaCount} replica${replicaCount > 1 ? 's on one Redis' : ''})`,
   );
   console.log(
     `span first→last request: ${fmt(span / 1000, 3)} s; ideal ${fmt(ideal / 1000, 3)} s; ratio ${fmt(span / ideal, 2)}`,
@@ -246,6 +304,7 @@ const sections: [string, () => Promise<void>][] = [
   ['ingest', ingest],
   ['burst', burst],
   ['recall', recallRate],
+  ['replicas', replicas],
 ];
 build();
 for (const [name, run] of sections) {
