@@ -1,4 +1,3 @@
-import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import {
   type PlannedPost,
@@ -14,6 +13,7 @@ import {
 } from '../../../src/feed/render.js';
 import type { QueuedEvent } from '../../../src/store/store.js';
 import { feedEventSchema, type WebhookBody } from '../../../src/tencent/webhook/schemas.js';
+import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
 
 const BASE_TIME = 1_700_000_000_000;
@@ -50,18 +50,7 @@ const sent = (id: string, key: string) => queued(id, { ...samples.officialSend, 
 // ---------------------------------------------------------------------------------------------
 // What every plan must satisfy
 
-function textsOf(block: KnownBlock): string[] {
-  switch (block.type) {
-    case 'section':
-      return [block.text?.text ?? '', ...(block.fields ?? []).map((f) => f.text)];
-    case 'header':
-      return [block.text.text];
-    case 'context':
-      return block.elements.flatMap((e) => ('text' in e ? [e.text] : []));
-    default:
-      return [];
-  }
-}
+const textsOf = textsOfBlock;
 
 function expectWithinLimits(post: PlannedPost, limits: PostLimits): void {
   expect(post.blocks.length).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import {
   renderThreadReply,
 } from '../../../src/feed/render.js';
 import { type FeedEvent, feedEventSchema } from '../../../src/tencent/webhook/schemas.js';
+import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
 
 const RECEIVED_AT = 1_700_000_000_500;
@@ -30,18 +31,7 @@ function feedEvent(body: object, extra: Partial<Omit<FeedEvent, 'body'>> = {}): 
 
 /** Every piece of mrkdwn or plain text in the blocks. */
 function textsOf(blocks: readonly KnownBlock[]): string[] {
-  return blocks.flatMap((block): string[] => {
-    switch (block.type) {
-      case 'section':
-        return block.text ? [block.text.text] : [];
-      case 'header':
-        return [block.text.text];
-      case 'context':
-        return block.elements.flatMap((e) => ('text' in e ? [e.text] : []));
-      default:
-        return [];
-    }
-  });
+  return blocks.flatMap(textsOfBlock);
 }
 
 function sectionTexts(blocks: readonly KnownBlock[]): string[] {

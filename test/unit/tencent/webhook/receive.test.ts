@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookError } from '../../../../src/tencent/webhook/errors.js';
 import {
   MAX_BODY_BYTES,
   receiveWebhook,
   type WebhookOutcome,
 } from '../../../../src/tencent/webhook/receive.js';
 import { computeSign } from '../../../../src/tencent/webhook/verify.js';
+import { refusalOf } from '../../../helpers/refusal.js';
 import { samples } from '../../../helpers/tencent-samples.js';
 
 const settings = { sdkAppId: 1400000001, callbackToken: undefined, now: () => 1_700_000_000_000 };
@@ -29,15 +29,7 @@ function receive(body: unknown, q?: string, contentType = 'application/json'): W
   );
 }
 
-function refused(fn: () => unknown): WebhookError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WebhookError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refused = refusalOf;
 
 describe('receiveWebhook', () => {
   it.each(Object.entries(samples))('accepts the documented sample %s', (_name, body) => {

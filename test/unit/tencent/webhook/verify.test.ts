@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookError } from '../../../../src/tencent/webhook/errors.js';
 import {
   computeSign,
   verifySdkAppId,
   verifySignature,
 } from '../../../../src/tencent/webhook/verify.js';
+import { refusalOf } from '../../../helpers/refusal.js';
 
-function refusal(fn: () => void): WebhookError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WebhookError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = refusalOf;
 
 describe('webhook verification', () => {
   it('computes the documented example signature', () => {
