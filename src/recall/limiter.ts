@@ -34,9 +34,19 @@ export interface RecallLimiter {
 }
 
 /**
- * A limiter that spaces request starts `1000 / ratePerSecond` ms apart. Spacing, not a
- * reservoir: a reservoir refill releases a burst over the per-second limit. Bottleneck takes a
- * fractional `minTime` (it only adds it to the next start time), so 300/s is 3.33 ms exactly.
+ * The spacing between request starts. Locally `1000 / rate` exactly: bottleneck only adds
+ * `minTime` to the next start, so 300/s is 3.33 ms. On Redis it must be a whole number (its
+ * Lua scripts pass it to `PEXPIRE`, which refuses a fraction and wedges every recall), and it
+ * keeps a 5 % margin: replicas' first requests arrive bunched, which at exactly the rate tips a
+ * one-second window over Tencent's limit.
+ */
+export function spacingMs(ratePerSecond: number, clustered: boolean): number {
+  return clustered ? Math.ceil(1050 / ratePerSecond) : 1000 / ratePerSecond;
+}
+
+/**
+ * A limiter that spaces request starts (see `spacingMs`). Spacing, not a reservoir: a reservoir
+ * refill releases a burst over the per-second limit.
  *
  * `bottleneckOptions` is for clustering many replicas on one Redis, e.g.
  * `{ datastore: 'ioredis', clientOptions, id: 'recall-<sdkAppId>' }`.
@@ -51,7 +61,7 @@ export function createRecallLimiter(
   const build = () => {
     const limiter = new Bottleneck({
       id: `recall-${sdkAppId}`,
-      minTime: 1000 / options.ratePerSecond,
+      minTime: spacingMs(options.ratePerSecond, bottleneckOptions.datastore === 'ioredis'),
       maxConcurrent: null,
       // Inert while maxConcurrent is null (bottleneck then moves every job out of its queue at
       // once, into timers), hence the count below; kept so a concurrency cap would still be bounded.

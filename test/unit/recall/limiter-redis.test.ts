@@ -5,6 +5,7 @@ import {
   createRecallLimiter,
   isLostClusterState,
   type RecallLimiter,
+  spacingMs,
 } from '../../../src/recall/limiter.js';
 
 // A database of its own: this file flushes it to make bottleneck lose its keys.
@@ -51,6 +52,23 @@ describe('recall limiter on Redis', () => {
     }
     expect(starts).toHaveLength(30);
     expect(most).toBeLessThanOrEqual(21);
+  });
+
+  it('runs at a rate that does not divide 1000 (Redis refuses fractional expiries)', async () => {
+    const id = 902_000 + Math.floor(Math.random() * 1000);
+    const a = limiter(id, 30);
+    const b = limiter(id, 30);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).schedule(async () => i)),
+    );
+    expect(results).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('spaces clustered starts by a whole number of ms with a margin', () => {
+    expect(spacingMs(200, false)).toBe(5);
+    expect(spacingMs(300, false)).toBeCloseTo(3.333, 2);
+    expect(spacingMs(200, true)).toBe(6);
+    expect(spacingMs(30, true)).toBe(35);
   });
 
   it('keeps working after Redis loses its keys (flush or restart)', async () => {
