@@ -252,7 +252,9 @@ describe('recallMessages against the fake Tencent', () => {
     });
     const results = await recallMessages(
       { account: ACCOUNT, msgKeys: keys(250) },
-      { ...deps, client, limiter: slow },
+      // The product's own backoff: a request refused with 60007 is retried in a later second,
+      // not within the window that refused it (the fast test backoff would spend every attempt).
+      { ...deps, client, limiter: slow, backoff: { baseMs: 500, maxMs: 2000 } },
     );
     await slow.close();
     expect(results.every((r) => r.ok)).toBe(true);
