@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { inlineCode } from '../feed/escape.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
@@ -60,7 +61,7 @@ export class RecallService {
     // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
     let progressSent = this.safely(
       reply.progress({
-        text: `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of \`${pending.account}\`…`,
+        text: `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)}…`,
       }),
       log,
     );

@@ -12,7 +12,16 @@ export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fe
     await res.text();
     if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
   };
-  return { progress: send, final: send };
+  // A response_url takes 5 uses: one progress note at most, so the answer always has one left.
+  let noted = false;
+  return {
+    async progress(message: SlackMessage) {
+      if (noted) return;
+      noted = true;
+      await send(message);
+    },
+    final: send,
+  };
 }
 
 /** Answers in a thread (feed posts) or a direct message: one message, updated in place. */

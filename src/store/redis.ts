@@ -476,7 +476,7 @@ export class RedisStore implements Store {
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {
-    const value = JSON.stringify({ channel: link.channel, ts: link.ts });
+    const value = JSON.stringify(link);
     await this.redis.set(this.key('post', key), value, 'PX', POST_LINK_RETENTION_MS);
   }
 

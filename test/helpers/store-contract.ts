@@ -95,6 +95,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getPostLink('oa:x:1')).toBeUndefined();
       await store.savePostLink('oa:x:1', { channel: 'C1', ts: '1.000100' });
       expect(await store.getPostLink('oa:x:1')).toEqual({ channel: 'C1', ts: '1.000100' });
+      const event = c2cEvent('with-event');
+      await store.savePostLink('oa:x:2', { channel: 'C1', ts: '2.000100', event });
+      expect(await store.getPostLink('oa:x:2')).toEqual({ channel: 'C1', ts: '2.000100', event });
     });
 
     it('hands a once-value out once, and not after it expires', async () => {
