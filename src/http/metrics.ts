@@ -48,12 +48,6 @@ export function createMetrics(readQueueDepth?: () => Promise<number>) {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
-    tencentCalls: new Counter({
-      name: 'recallbot_tencent_calls_total',
-      help: 'Tencent REST calls by outcome',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
   };
 }
 

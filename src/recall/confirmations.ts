@@ -46,8 +46,3 @@ export async function takeConfirmation(
   const parsed = pendingRecallSchema.safeParse(JSON.parse(value));
   return parsed.success ? parsed.data : undefined;
 }
-
-/** Drops a confirmation (Cancel). */
-export async function cancelConfirmation(store: Store, id: string): Promise<boolean> {
-  return (await takeConfirmation(store, id)) !== undefined;
-}

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import {
   DEDUPE_RETENTION_MS,
+  POST_LINK_RETENTION_MS,
   type PostLink,
   postLinkSchema,
   type QueuedEvent,
@@ -45,8 +46,6 @@ const DEFAULTS = {
 
 /** The consumer group every replica reads the stream through. */
 const GROUP = 'feed';
-/** A post link outlives the send it points to by long enough for any recall. */
-const POST_LINK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Entries released on close get this idle time, so any replica's next claim takes them at once. */
 const RELEASED_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 /** IDs per script call: keeps each script short (it blocks Redis) and under Lua's unpack limit. */

@@ -5,6 +5,7 @@ import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import {
   DEDUPE_RETENTION_MS,
+  POST_LINK_RETENTION_MS,
   type PostLink,
   postLinkSchema,
   type QueuedEvent,
@@ -46,8 +47,6 @@ const SCHEMA = `
   );
 `;
 
-/** How long a post link is kept: a recall can come long after the send. */
-const POST_LINK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export interface SqliteStoreOptions {

@@ -24,6 +24,9 @@ export type PostLink = z.infer<typeof postLinkSchema>;
 /** How long an event's identity is remembered for dedupe (SPEC: at least 24 hours). */
 export const DEDUPE_RETENTION_MS = 48 * 60 * 60 * 1000;
 
+/** How long a feed post's link is kept: a recall can come long after the send. */
+export const POST_LINK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 /**
  * Everything the app keeps. SQLite (one process) and Redis (many replicas) implement it;
  * one contract test suite runs against both.

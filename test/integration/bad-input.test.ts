@@ -148,6 +148,12 @@ const cases: BadCase[] = [
     body: samples.c2c,
     contentType: 'multipart/form-data; boundary=x',
   },
+  {
+    name: 'body over 1 MiB from another SdkAppid',
+    status: 403,
+    raw: `{"x":"${'a'.repeat(1024 * 1024 + 10)}"}`,
+    query: `SdkAppid=1400000002&CallbackCommand=${C2C}`,
+  },
   { name: 'body over 1 MiB', status: 413, raw: `{"x":"${'a'.repeat(1024 * 1024 + 10)}"}` },
   { name: 'deeply nested JSON', status: 400, raw: nested(5000), command: C2C },
   {

@@ -3,7 +3,13 @@ import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import { WebhookError } from './errors.js';
-import { MAX_BODY_BYTES, receiveWebhook, type WebhookSettings } from './receive.js';
+import {
+  MAX_BODY_BYTES,
+  parseWebhookQuery,
+  receiveWebhook,
+  verifyWebhookRequest,
+  type WebhookSettings,
+} from './receive.js';
 
 const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
@@ -65,19 +71,17 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       count(commandHint, 'unavailable');
       return;
     }
-    const declared = Number(req.headers['content-length']);
-    if (declared > MAX_BODY_BYTES) {
-      res.setHeader('connection', 'close');
-      fail(res, 413, `body exceeds ${MAX_BODY_BYTES} bytes`);
-      count(commandHint, 'too_large');
-      req.resume();
-      return;
-    }
     let outcome: ReturnType<typeof receiveWebhook>;
     try {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined)
+      const declared = Number(req.headers['content-length']);
+      const body = declared > MAX_BODY_BYTES ? undefined : await readBody(req, MAX_BODY_BYTES);
+      if (body === undefined) {
+        req.resume();
+        res.setHeader('connection', 'close');
+        // Who is calling is checked first (403/401), whatever the size.
+        verifyWebhookRequest(parseWebhookQuery(params), settings);
         throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
+      }
       outcome = receiveWebhook(
         { query: params, contentType: req.headers['content-type'], body },
         settings,
