@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Config, secretsOf } from './config.js';
+import { feedProblems } from './feed/problems.js';
 import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
 import { Health } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Delivery retry timings (tests shorten them). */
   retry?: RetryPolicy;
+  /** How long an event may wait before `/healthz` says the feed is behind (tests shorten it). */
+  feedBehindMs?: number;
   /** Backoff between attempts of a recall request (tests shorten it). */
   recallBackoff?: { baseMs: number; maxMs: number };
 }
@@ -52,8 +55,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const store = await openStore(config, logger.child({ component: 'store' }));
-  const metrics = createMetrics(() => store.pendingCount());
-  const health = new Health(() => store.check());
+  const metrics = createMetrics({
+    queueDepth: () => store.pendingCount(),
+    oldestPendingAt: () => store.oldestPendingAt(),
+    deadLetters: () => store.deadLetterCount(),
+  });
+  const health = new Health({
+    checkStore: () => store.check(),
+    feedProblems: feedProblems(store, options.feedBehindMs),
+  });
   let stopping = false;
 
   const boltLogger = toBoltLogger(
@@ -127,7 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(options.retry ? { retry: options.retry } : {}),
   });
 
-  const server = createHttpServer({
+  const http = createHttpServer({
     webhook: createWebhookRoute({
       settings: { sdkAppId: config.tencent.sdkAppId, callbackToken: config.tencent.callbackToken },
       store,
@@ -141,6 +151,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger,
   });
 
+  const { server } = http;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, () => {
@@ -167,9 +178,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stopped ??= (async () => {
       stopping = true;
       health.markStopping();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await worker.stop();
+      // Requests in flight are answered (Connection: close); after 10 s what is left is cut.
+      const closed = http.close(10_000);
+      // A post in flight is waited for up to 15 s; cut short, it is looked for after the restart.
+      await worker.stop(15_000);
       if (socketMode) await bolt.stop().catch(() => undefined);
       await closed;
       await closeRecallLimiters();

@@ -23,6 +23,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     logger.info('stopping', { signal });
+    // Whatever hangs, the process is gone within 30 s (what was not finished is resumed later).
+    setTimeout(() => {
+      logger.error('stop took too long: exiting now');
+      process.exit(1);
+    }, 28_000).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { QueuedEvent } from '../store/store.js';
-import type { WebhookBody } from '../tencent/webhook/schemas.js';
+import type { FeedEvent, WebhookBody } from '../tencent/webhook/schemas.js';
 import { truncate } from './escape.js';
 import {
   dateToken,
@@ -11,6 +12,7 @@ import {
   renderEvent,
   renderEventDetails,
 } from './render.js';
+import { MAX_SENDS_PER_POST, renderSendGroup, sendBody, sendGroupDetails } from './sends.js';
 
 /** What one Slack message may hold. */
 export interface PostLimits {
@@ -43,10 +45,14 @@ export interface PostFile {
 
 /** One Slack message to post, and the events it delivers. */
 export interface PlannedPost {
+  /** Unique: the write's ID and mark; a group of sends is remembered under it. */
+  id: string;
   eventIds: string[];
   text: string;
   blocks: KnownBlock[];
   file?: PostFile;
+  /** Sent Official Account messages only: the post is linked to them for later recalls. */
+  sends?: boolean;
 }
 
 /** Blocks of a digest besides its sections: header, summary, note about the file. */
@@ -57,24 +63,33 @@ const MORE_LINE_RESERVE = 64;
 const NOTE_RESERVE = 200;
 
 /**
- * Plans the Slack messages for events taken from the queue together. Sent Official Channel
- * messages get a post each (it carries their Recall button and is updated when they are
- * recalled), posted first, so that a recall in the same batch finds its post. One recall is
- * one message; several are one digest, grouped by conversation, with every event in an
- * attached file whenever any of them does not fit whole. Every event is in exactly one post.
+ * Plans the Slack messages for events taken from the queue together. Recalls go first: one is
+ * one message; several are one digest, grouped by conversation, with every event in an attached
+ * file whenever any of them does not fit whole. Then sent Official Channel messages, per
+ * account: one send is a post of its own with its Recall button; several are one post with a
+ * button each and a Recall all (at most {@link MAX_SENDS_PER_POST} a post). So a burst of sends
+ * costs a post or two and never holds recalls back. Every event is in exactly one post.
  *
  * `limits` apply to digests; a single event's message is always within Slack's own.
  */
 export function planPosts(
   events: readonly QueuedEvent[],
   limits: Partial<PostLimits> = {},
+  newId: () => string = randomUUID,
 ): PlannedPost[] {
   const sends = events.filter((e) => isOfficialSend(e.event.body));
   const recalls = events.filter((e) => !isOfficialSend(e.event.body));
-  const posts = sends.map(singleEventPost);
+  const posts: PlannedPost[] = [];
   const [onlyRecall] = recalls;
-  if (recalls.length === 1 && onlyRecall) posts.push(singleEventPost(onlyRecall));
-  if (recalls.length > 1) posts.push(digestPost(recalls, { ...SLACK_POST_LIMITS, ...limits }));
+  if (recalls.length === 1 && onlyRecall) posts.push(singleEventPost(onlyRecall, newId()));
+  if (recalls.length > 1) {
+    posts.push(digestPost(recalls, { ...SLACK_POST_LIMITS, ...limits }, newId()));
+  }
+  for (const group of sendsByAccount(sends)) {
+    const [only] = group;
+    if (group.length === 1 && only) posts.push({ ...singleEventPost(only, newId()), sends: true });
+    else if (group.length > 1) posts.push(sendGroupPost(group, newId()));
+  }
   return posts;
 }
 
@@ -82,9 +97,47 @@ function isOfficialSend(body: WebhookBody): boolean {
   return body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg';
 }
 
-function singleEventPost(queued: QueuedEvent): PlannedPost {
+/** Sends grouped per account, in arrival order, at most a post's worth in each. */
+function sendsByAccount(sends: readonly QueuedEvent[]): QueuedEvent[][] {
+  const byAccount = new Map<string, QueuedEvent[]>();
+  for (const queued of sends) {
+    const account = sendBody(queued.event)?.Official_Account ?? '';
+    byAccount.set(account, [...(byAccount.get(account) ?? []), queued]);
+  }
+  return [...byAccount.values()].flatMap((group) => chunk(group, MAX_SENDS_PER_POST));
+}
+
+function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
+  const account = sendBody(group[0]?.event ?? ({} as FeedEvent))?.Official_Account ?? '';
+  const { text, blocks, overflow } = renderSendGroup({
+    id,
+    account,
+    sends: group.map((q) => q.event),
+    recalled: new Set(),
+  });
+  return {
+    id,
+    eventIds: group.map((q) => q.id),
+    text,
+    blocks,
+    sends: true,
+    ...(overflow
+      ? {
+          file: {
+            filename: `recall-events-${id}.txt`,
+            title: `${countOf(group.length, 'message')} sent — full details`,
+            content: sendGroupDetails(group.map((q) => q.event)),
+          },
+        }
+      : {}),
+  };
+}
+
+/** One event as a post of its own (with its details file when something had to be shortened). */
+export function singleEventPost(queued: QueuedEvent, id: string): PlannedPost {
   const { text, blocks, overflow } = renderEvent(queued.event);
   return {
+    id,
     eventIds: [queued.id],
     text,
     blocks,
@@ -104,6 +157,12 @@ function detailsFile(events: readonly QueuedEvent[]): PostFile {
 
 function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +315,7 @@ function context(text: string): ContextBlock {
  * line per event, as many as Slack's limits allow. What does not fit is counted in a note and
  * the whole batch goes in the attached file.
  */
-function digestPost(events: readonly QueuedEvent[], limits: PostLimits): PlannedPost {
+function digestPost(events: readonly QueuedEvent[], limits: PostLimits, id: string): PlannedPost {
   const conversations = groupByConversation(events);
   const header = truncate(
     `${countOf(events.length, 'recall event')} · ${countOf(conversations.length, 'conversation')}`,
@@ -286,6 +345,7 @@ function digestPost(events: readonly QueuedEvent[], limits: PostLimits): Planned
   ];
   if (needsFile) blocks.push(context(noteText(hiddenEvents, hiddenConversations)));
   return {
+    id,
     eventIds: events.map((e) => e.id),
     text: `${header}${needsFile ? ' — full list in the attached file' : ''}`,
     blocks,

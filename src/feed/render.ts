@@ -1,4 +1,4 @@
-import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type {
   C2cRecall,
   FeedEvent,
@@ -335,34 +335,34 @@ export function messagePreview(body: OfficialSend): string {
   return (body.MsgBody ?? []).map(elementText).join(' ');
 }
 
-function recallButton(body: OfficialSend): ActionsBlock {
+/** The Recall button of one sent message: danger-styled, with Slack's own confirm dialog. */
+export function recallButtonElement(body: OfficialSend): Button {
   const key = truncate(escapeText(body.MsgKey), 60);
   const account = truncate(escapeText(body.Official_Account), 60);
   return {
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: FEED_RECALL_ACTION_ID,
-        style: 'danger',
-        text: { type: 'plain_text', text: 'Recall' },
-        value: JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey }),
-        confirm: {
-          title: { type: 'plain_text', text: 'Recall this message?' },
-          text: {
-            type: 'plain_text',
-            text: truncate(
-              `Message ${key} of Official Channel ${account} will be removed for every follower who received it. A recall cannot be undone.`,
-              300,
-            ),
-          },
-          confirm: { type: 'plain_text', text: 'Recall' },
-          deny: { type: 'plain_text', text: 'Cancel' },
-          style: 'danger',
-        },
+    type: 'button',
+    action_id: FEED_RECALL_ACTION_ID,
+    style: 'danger',
+    text: { type: 'plain_text', text: 'Recall' },
+    value: JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey }),
+    confirm: {
+      title: { type: 'plain_text', text: 'Recall this message?' },
+      text: {
+        type: 'plain_text',
+        text: truncate(
+          `Message ${key} of Official Channel ${account} will be removed for every follower who received it. A recall cannot be undone.`,
+          300,
+        ),
       },
-    ],
+      confirm: { type: 'plain_text', text: 'Recall' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+    },
   };
+}
+
+function recallButton(body: OfficialSend): ActionsBlock {
+  return { type: 'actions', elements: [recallButtonElement(body)] };
 }
 
 /** True for the recall button of a feed post, wherever it sits in a block. */
@@ -413,26 +413,34 @@ export function renderRecalledNotice(
 
 /** A withdrawal as if it listed only `msgKey` (the one message a post is about). */
 function narrowedToKey(withdrawal: FeedEvent, msgKey: string | undefined): FeedEvent {
+  return msgKey ? narrowedToKeys(withdrawal, [msgKey]) : withdrawal;
+}
+
+/** An Official Channel withdrawal as if it listed only `msgKeys` (other events as they are). */
+export function narrowedToKeys(withdrawal: FeedEvent, msgKeys: readonly string[]): FeedEvent {
   const { body } = withdrawal;
-  if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw' || !msgKey) {
+  if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw' || msgKeys.length === 0) {
     return withdrawal;
   }
-  return { ...withdrawal, body: { ...body, WithdrawMsgList: [{ MsgKey: msgKey }] } };
+  return {
+    ...withdrawal,
+    body: { ...body, WithdrawMsgList: msgKeys.map((MsgKey) => ({ MsgKey })) },
+  };
 }
 
 /**
  * The short reply in the thread of a sent message's post when Tencent reports its recall.
- * `msgKey` names the post's message when the recall lists several.
+ * `msgKeys` names the post's own messages (a recall can list messages of several posts).
  */
 export function renderThreadReply(
   withdrawal: FeedEvent,
-  msgKey?: string,
+  msgKeys: readonly string[] = [],
 ): { text: string; blocks: KnownBlock[] } {
   const values = new Values();
-  const { body } = withdrawal;
+  const { body } = narrowedToKeys(withdrawal, msgKeys);
   const what =
     body.CallbackCommand === 'OfficialAccount.CallbackAfterMsgWithDraw'
-      ? `${msgKey ? values.code(msgKey) : keysInline(body.WithdrawMsgList, values)} of ${values.code(body.Official_Account)}`
+      ? `${keysInline(body.WithdrawMsgList, values)} of ${values.code(body.Official_Account)}`
       : KIND_NAMES[body.CallbackCommand].one;
   const origin = originParts(withdrawal, values);
   const text = [

@@ -3,23 +3,22 @@ import type { Health } from '../http/health.js';
 import type { Metrics } from '../http/metrics.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
-import { classifySlackError } from '../slack/errors.js';
-import type { PostLink, QueuedEvent, Store } from '../store/store.js';
-import type { FeedEvent } from '../tencent/webhook/schemas.js';
-import { type PlannedPost, planPosts } from './batch.js';
-import { renderEventDetails, renderRecalledNotice, renderThreadReply } from './render.js';
+import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
+import { planPosts } from './batch.js';
+import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
+import { officialPostKey, sendLinksOfAttempt } from './links.js';
+import { Reconciler } from './reconcile.js';
+import {
+  DeadLetterError,
+  defaultRetryPolicy,
+  newJobState,
+  type RetryPolicy,
+  StoppedError,
+  WriteRunner,
+} from './runner.js';
+import { sendBody } from './sends.js';
 
-type EventsById = ReadonlyMap<string, QueuedEvent>;
-
-export interface RetryPolicy {
-  /** First backoff after a passing failure; doubles up to `maxMs`. */
-  baseMs: number;
-  maxMs: number;
-  /** How often to try again while Slack refuses for good (bad token, channel). */
-  permanentMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = { baseMs: 1000, maxMs: 60_000, permanentMs: 60_000 };
+export { defaultRetryPolicy, type RetryPolicy } from './runner.js';
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -33,238 +32,248 @@ export interface DeliveryWorkerOptions {
   batchSize?: number;
 }
 
-/** The key under which the post of a sent Official Account message is remembered. */
-export function officialPostKey(account: string, msgKey: string): string {
-  return `oa:${account}:${msgKey}`;
-}
-
-/** One unit of delivery: the events it carries and how to hand them to Slack. */
-interface DeliveryJob {
-  eventIds: string[];
-  method: string;
-  send(): Promise<void>;
-  /** A simpler form to try once if Slack refuses this one's payload. */
-  fallback?: (reason: string) => DeliveryJob;
-}
-
-/** A recall of sent Official Account messages whose posts we know: told on those posts. */
-interface LinkedWithdrawal {
-  queued: QueuedEvent;
-  links: { msgKey: string; link: PostLink }[];
-  /** Keys without a post of their own: they still need a regular feed post. */
-  unlinked: string[];
+/** A recall of posted sends, waiting for its own lane, with what was already done for it. */
+interface LinkedWork {
+  event: QueuedEvent;
+  done: PostAttempt[];
 }
 
 /**
- * Takes what waits in the store, posts it to the moderation channel, and marks it delivered only
- * after Slack accepted it. While a post is in flight new events wait, so a burst is taken in one
- * go and grouped (see `planPosts`). Failures never drop events: they wait, and go out later.
+ * Takes what waits in the store and delivers it to the moderation channel, exactly once:
+ * - a batch is claimed, and writes recorded for its events but never heard back about (a crash,
+ *   a lost answer) are first looked for in the channel (`Reconciler`);
+ * - what is left is planned into posts (recalls first, then sends grouped per account) and each
+ *   is made by the `WriteRunner`, which records it before and after, and retries as the failure
+ *   calls for;
+ * - recalls of messages whose posts exist (update in place, reply in thread) run in a lane of
+ *   their own, so however many posts they touch, new events never wait behind them;
+ * - a job failing for a reason of its own is set aside as a dead letter; a batch that fails any
+ *   other way is released at once and tried again after a pause.
  */
 export class DeliveryWorker {
   private readonly stopController = new AbortController();
-  private loop: Promise<void> | undefined;
+  private lanes: Promise<void> | undefined;
   private readonly retry: RetryPolicy;
   private readonly batchSize: number;
+  private readonly reconciler: Reconciler;
+  private readonly runner: WriteRunner;
+  private readonly linked: LinkedWork[] = [];
+  private wakeLinkedLane: (() => void) | undefined;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.batchSize = options.batchSize ?? 5000;
+    this.reconciler = new Reconciler(options);
+    this.runner = new WriteRunner({
+      ...options,
+      reconciler: this.reconciler,
+      retry: this.retry,
+      signal: this.stopController.signal,
+    });
   }
 
   start(): void {
-    this.loop ??= this.run();
+    if (this.lanes) return;
+    void this.reconciler.probe();
+    this.lanes = Promise.all([this.postsLane(), this.linkedLane()]).then(() => undefined);
   }
 
-  /** Stops taking events and waits for the post in flight; what is left stays in the store. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking events and waits up to `timeoutMs` for the writes in flight; what is left stays
+   * in the store (a write cut short is looked for in the channel after the restart).
+   */
+  async stop(timeoutMs = 15_000): Promise<void> {
     this.stopController.abort();
-    await this.loop;
+    this.wakeLinkedLane?.();
+    if (this.lanes) await Promise.race([this.lanes, sleep(timeoutMs)]);
   }
 
   private get stopping(): boolean {
     return this.stopController.signal.aborted;
   }
 
-  private async run(): Promise<void> {
+  private async postsLane(): Promise<void> {
+    const { store, logger } = this.options;
+    let failures = 0;
     while (!this.stopping) {
+      let events: QueuedEvent[];
       try {
-        await this.deliverBatch(await this.options.store.claim(this.batchSize, 500));
+        events = await store.claim(this.batchSize, 500);
       } catch (error) {
-        this.options.logger.error('could not read the queue', { error });
+        logger.error('could not read the queue', { error });
         await sleep(1000, this.stopController.signal);
-      }
-    }
-  }
-
-  private async deliverBatch(events: QueuedEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const linked = await this.findLinkedWithdrawals(events);
-    const byId = new Map(events.map((e) => [e.id, e]));
-    const jobs: DeliveryJob[] = [];
-    for (const item of linked.values()) jobs.push(this.threadJob(item));
-    const toPost = events.filter(
-      (e) => !linked.has(e.id) || (linked.get(e.id)?.unlinked.length ?? 0) > 0,
-    );
-    for (const post of planPosts(toPost)) jobs.push(this.postJob(post, byId));
-    for (const job of jobs) {
-      if (!(await this.deliver(job, byId))) return;
-    }
-  }
-
-  /** Official Account recalls whose sent messages have feed posts. */
-  private async findLinkedWithdrawals(
-    events: QueuedEvent[],
-  ): Promise<Map<string, LinkedWithdrawal>> {
-    const out = new Map<string, LinkedWithdrawal>();
-    for (const queued of events) {
-      const body = queued.event.body;
-      if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') continue;
-      const links: LinkedWithdrawal['links'] = [];
-      const unlinked: string[] = [];
-      for (const { MsgKey } of body.WithdrawMsgList) {
-        const link = await this.options.store.getPostLink(
-          officialPostKey(body.Official_Account, MsgKey),
-        );
-        if (link) links.push({ msgKey: MsgKey, link });
-        else unlinked.push(MsgKey);
-      }
-      if (links.length > 0) out.set(queued.id, { queued, links, unlinked });
-    }
-    return out;
-  }
-
-  /** Updates each original post in place and tells the recall in its thread. */
-  private threadJob(item: LinkedWithdrawal): DeliveryJob {
-    const { slack } = this.options;
-    const withdraw = item.queued.event;
-    // When the event also needs a regular post, that post acknowledges it.
-    const eventIds = item.unlinked.length > 0 ? [] : [item.queued.id];
-    return {
-      eventIds,
-      method: 'chat.update',
-      send: async () => {
-        for (const { msgKey, link } of item.links) {
-          const original: FeedEvent = link.event ?? withdraw;
-          await slack.chat.update({
-            channel: link.channel,
-            ts: link.ts,
-            ...renderRecalledNotice(original, withdraw, msgKey),
-          });
-          await slack.chat.postMessage({
-            channel: link.channel,
-            thread_ts: link.ts,
-            ...renderThreadReply(withdraw),
-            unfurl_links: false,
-            unfurl_media: false,
-          });
-        }
-      },
-    };
-  }
-
-  private postJob(post: PlannedPost, events: EventsById): DeliveryJob {
-    const { slack, channel, store, logger } = this.options;
-    return {
-      eventIds: post.eventIds,
-      method: post.file ? 'files.uploadV2' : 'chat.postMessage',
-      fallback: (reason) => this.postJob(plainFallback(post, events, reason), events),
-      send: async () => {
-        if (post.file) {
-          await slack.filesUploadV2({
-            channel_id: channel,
-            blocks: post.blocks,
-            filename: post.file.filename,
-            title: post.file.title,
-            content: post.file.content,
-          });
-          return;
-        }
-        const answer = await slack.chat.postMessage({
-          channel,
-          text: post.text,
-          blocks: post.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-        const event = events.get(post.eventIds[0] ?? '')?.event;
-        if (
-          post.eventIds.length === 1 &&
-          answer.ts &&
-          event?.body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg'
-        ) {
-          // The post is out: failing to remember it must not post it again.
-          await store
-            .savePostLink(officialPostKey(event.body.Official_Account, event.body.MsgKey), {
-              channel: answer.channel ?? channel,
-              ts: answer.ts,
-              event,
-            })
-            .catch((error: unknown) => logger.error('could not remember the feed post', { error }));
-        }
-      },
-    };
-  }
-
-  /** Sends until Slack accepts; `false` when stopped first (the events stay in the store). */
-  private async deliver(planned: DeliveryJob, events: EventsById): Promise<boolean> {
-    const { logger, metrics, health, store } = this.options;
-    let job = planned;
-    for (let attempt = 0; !this.stopping; attempt++) {
-      try {
-        await job.send();
-      } catch (error) {
-        const failure = classifySlackError(error);
-        metrics.slackErrors.inc({ method: job.method, error: failure.reason });
-        const context = { reason: failure.reason, events: job.eventIds.length };
-        if (failure.kind === 'payload' && job === planned && job.fallback) {
-          logger.warn('Slack refused the formatted post; sending it as text and a file', context);
-          job = job.fallback(failure.reason);
-          continue;
-        }
-        const waitMs =
-          failure.kind === 'rate_limited'
-            ? failure.retryAfterMs
-            : failure.kind === 'transient'
-              ? backoffMs(attempt, this.retry.baseMs, this.retry.maxMs)
-              : this.retry.permanentMs;
-        if (failure.kind === 'permanent' || failure.kind === 'payload') {
-          health.reportSlackProblem(failure.reason);
-          logger.error('Slack refuses the feed post; events wait in the store', {
-            ...context,
-            retryInMs: waitMs,
-          });
-        } else {
-          logger.warn('Slack post failed; will retry', { ...context, retryInMs: waitMs });
-        }
-        await sleep(waitMs, this.stopController.signal);
         continue;
       }
-      health.clearSlackProblem();
-      await store.ack(job.eventIds);
-      const now = Date.now();
-      for (const id of job.eventIds) {
-        const queued = events.get(id);
-        if (queued) metrics.deliveryLatency.observe((now - queued.event.receivedAt) / 1000);
+      if (events.length === 0) continue;
+      const unfinished = new Set(events.map((e) => e.id));
+      try {
+        await this.deliverBatch(events, unfinished);
+        failures = 0;
+      } catch (error) {
+        if (error instanceof StoppedError) return;
+        failures++;
+        await this.releaseAfter(error, [...unfinished], failures);
       }
-      metrics.delivered.inc(job.eventIds.length);
-      return true;
+    }
+  }
+
+  private async linkedLane(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const work = this.linked.shift();
+      if (!work) {
+        await new Promise<void>((resolve) => {
+          this.wakeLinkedLane = resolve;
+        });
+        continue;
+      }
+      const { event, done } = work;
+      try {
+        await this.runJob(
+          linkedWithdrawalJob(event, this.options.store, this.options.channel),
+          done,
+          [event],
+        );
+        failures = 0;
+      } catch (error) {
+        if (error instanceof StoppedError) return;
+        failures++;
+        await this.releaseAfter(error, [event.id], failures);
+      }
+    }
+  }
+
+  /** Hands events back after a failure that is not theirs (the store, a lookup) and pauses. */
+  private async releaseAfter(error: unknown, ids: string[], failures: number): Promise<void> {
+    const { store, logger } = this.options;
+    const waitMs = backoffMs(failures - 1, this.retry.baseMs, this.retry.maxMs);
+    logger.error('delivery failed; events released, will retry', {
+      error,
+      events: ids.length,
+      retryInMs: waitMs,
+    });
+    await store.release(ids).catch((releaseError: unknown) =>
+      logger.warn('could not release events; they return after the lease', {
+        error: releaseError,
+      }),
+    );
+    await sleep(waitMs, this.stopController.signal);
+  }
+
+  private async deliverBatch(events: QueuedEvent[], unfinished: Set<string>): Promise<void> {
+    const done = await this.settle(events, unfinished);
+    const remaining = events.filter((e) => unfinished.has(e.id));
+    const sent = new Set(
+      remaining.flatMap((e) => {
+        const body = sendBody(e.event);
+        return body ? [officialPostKey(body.Official_Account, body.MsgKey)] : [];
+      }),
+    );
+    const now: QueuedEvent[] = [];
+    for (const queued of remaining) {
+      if (await this.touchesPosts(queued, sent)) {
+        unfinished.delete(queued.id);
+        this.linked.push({ event: queued, done: done.get(queued.id) ?? [] });
+        this.wakeLinkedLane?.();
+      } else {
+        now.push(queued);
+      }
+    }
+    const byId = new Map(now.map((e) => [e.id, e.event]));
+    for (const post of planPosts(now)) {
+      const included = new Set(post.eventIds);
+      await this.runJob(
+        postJob(post, byId, this.options.channel),
+        [],
+        now.filter((e) => included.has(e.id)),
+      );
+      for (const id of post.eventIds) unfinished.delete(id);
+    }
+  }
+
+  /** An Official Channel recall naming a message the feed posted (or is about to post). */
+  private async touchesPosts(queued: QueuedEvent, sent: ReadonlySet<string>): Promise<boolean> {
+    const { body } = queued.event;
+    if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return false;
+    for (const { MsgKey } of body.WithdrawMsgList) {
+      const key = officialPostKey(body.Official_Account, MsgKey);
+      if (sent.has(key) || (await this.options.store.getPostLink(key))) return true;
     }
     return false;
   }
-}
 
-/** The last resort when Slack refuses our blocks: plain text, every event in the file. */
-function plainFallback(planned: PlannedPost, events: EventsById, reason: string): PlannedPost {
-  const included = planned.eventIds.flatMap((id) => events.get(id) ?? []);
-  const summary = `${included.length} recall event(s). Slack refused the formatted post (\`${reason}\`), so every detail is in the attached file.`;
-  return {
-    eventIds: planned.eventIds,
-    text: summary,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: summary } }],
-    file: {
-      filename: `recall-events-${planned.eventIds[0] ?? 'batch'}.txt`,
-      title: `${included.length} recall events`,
-      content: included.map((e) => renderEventDetails(e.event)).join('\n\n'),
-    },
-  };
+  /**
+   * Settles the writes recorded for these events: one never heard back about is looked for in
+   * the channel and recorded as done when found (its events acked), forgotten when not. Returns
+   * the writes done per event, for jobs that make several.
+   */
+  private async settle(
+    events: QueuedEvent[],
+    unfinished: Set<string>,
+  ): Promise<Map<string, PostAttempt[]>> {
+    const { store, logger } = this.options;
+    const attempts = await store.attemptsFor(events.map((e) => e.id));
+    const byId = new Map(events.map((e) => [e.id, e.event]));
+    const done = new Map<string, PostAttempt[]>();
+    for (let attempt of attempts) {
+      if (attempt.state === 'started') {
+        const lookup = await this.reconciler.find(attempt);
+        if (lookup.outcome !== 'found') {
+          if (lookup.outcome === 'unavailable') {
+            logger.warn('posting again a post that may already be in Slack', {
+              attempt: attempt.id,
+              reason: lookup.reason,
+            });
+          }
+          await store.abandonAttempt(attempt.id);
+          continue;
+        }
+        logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
+        const ack = attempt.delivers ? attempt.eventIds : [];
+        await store.finishAttempt(attempt, {
+          outcome: 'posted',
+          ts: lookup.ts,
+          ack,
+          links: sendLinksOfAttempt(attempt, byId, lookup.ts),
+        });
+        attempt = { ...attempt, state: 'done', outcome: 'posted', ts: lookup.ts };
+      } else if (attempt.delivers) {
+        await store.ack(attempt.eventIds);
+      }
+      if (attempt.delivers) {
+        for (const id of attempt.eventIds) unfinished.delete(id);
+        continue;
+      }
+      for (const id of attempt.eventIds) done.set(id, [...(done.get(id) ?? []), attempt]);
+    }
+    return done;
+  }
+
+  /** Runs a job; its events are acked when it is done, or set aside when it fails on its own. */
+  private async runJob(
+    job: FeedJob,
+    done: PostAttempt[],
+    events: readonly QueuedEvent[],
+  ): Promise<void> {
+    const { store, logger, metrics, health } = this.options;
+    try {
+      await job.run(this.runner, newJobState(done));
+      if (!job.acksItself) await store.ack(job.eventIds);
+    } catch (error) {
+      if (!(error instanceof DeadLetterError)) throw error;
+      await store.deadLetter(job.eventIds, error.message);
+      metrics.deadLettered.inc({ kind: error.kind }, job.eventIds.length);
+      health.setProblem('slack', undefined);
+      logger.error('events set aside as dead letters: Slack keeps refusing their post', {
+        reason: error.message,
+        events: job.eventIds.length,
+      });
+      return;
+    }
+    const now = Date.now();
+    for (const queued of events) {
+      metrics.deliveryLatency.observe((now - queued.event.receivedAt) / 1000);
+    }
+    metrics.delivered.inc(events.length);
+  }
 }

@@ -1,7 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the gauges read from the store when scraped. */
+export interface MetricSources {
+  queueDepth: () => Promise<number>;
+  oldestPendingAt: () => Promise<number | undefined>;
+  deadLetters: () => Promise<number>;
+}
+
 /** Everything the app counts, on a registry of its own (several apps can share a test process). */
-export function createMetrics(readQueueDepth?: () => Promise<number>) {
+export function createMetrics(sources?: MetricSources) {
   const registry = new Registry();
   return {
     registry,
@@ -16,8 +23,37 @@ export function createMetrics(readQueueDepth?: () => Promise<number>) {
       help: 'Accepted events not yet delivered to Slack',
       registers: [registry],
       async collect() {
-        if (readQueueDepth) this.set(await readQueueDepth());
+        if (sources) this.set(await sources.queueDepth());
       },
+    }),
+    oldestWaiting: new Gauge({
+      name: 'recallbot_feed_oldest_waiting_seconds',
+      help: 'Age of the oldest accepted event not yet delivered to Slack (0 when none waits)',
+      registers: [registry],
+      async collect() {
+        const at = sources ? await sources.oldestPendingAt() : undefined;
+        this.set(at === undefined ? 0 : Math.max(0, (Date.now() - at) / 1000));
+      },
+    }),
+    deadLetters: new Gauge({
+      name: 'recallbot_dead_letters',
+      help: 'Events set aside because their delivery kept failing (replay: npm run dead-letters)',
+      registers: [registry],
+      async collect() {
+        if (sources) this.set(await sources.deadLetters());
+      },
+    }),
+    deadLettered: new Counter({
+      name: 'recallbot_events_dead_lettered_total',
+      help: 'Events set aside as dead letters, by the kind of failure',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    reconciliations: new Counter({
+      name: 'recallbot_feed_reconciliations_total',
+      help: 'Looks in the channel for a post the app recorded but never heard back about, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
     }),
     delivered: new Counter({
       name: 'recallbot_events_delivered_total',

@@ -12,13 +12,22 @@ export interface Routes {
   logger: Logger;
 }
 
+export interface HttpServer {
+  server: Server;
+  /**
+   * Stops taking connections; requests in flight are answered with `Connection: close`; after
+   * `graceMs` every connection still open (a request half sent, a hung client) is cut.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** One server on `PORT` for every route, in HTTP mode and Socket Mode alike. */
-export function createHttpServer(routes: Routes): Server {
+export function createHttpServer(routes: Routes): HttpServer {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -30,12 +39,12 @@ export function createHttpServer(routes: Routes): Server {
     }
     if (path === '/slack/events' && routes.slack) return routes.slack(req, res);
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const status = await routes.health.status();
+      const report = await routes.health.status();
       return send(
         res,
-        status.ok ? 200 : 503,
+        report.status === 'unavailable' ? 503 : 200,
         'application/json; charset=utf-8',
-        JSON.stringify({ status: status.ok ? 'ok' : 'unavailable', reasons: status.reasons }),
+        JSON.stringify(report),
       );
     }
     if (path === '/metrics' && req.method === 'GET') {
@@ -45,7 +54,18 @@ export function createHttpServer(routes: Routes): Server {
     send(res, 404, 'text/plain', 'not found\n');
   };
 
+  let closing = false;
+  /** Responses not yet finished: told to close their connection when the server stops. */
+  const inFlight = new Set<ServerResponse>();
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.shouldKeepAlive = false;
+    else res.once('finish', () => res.socket?.end());
+  };
+
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (closing) closeAfter(res);
     handle(req, res).catch((error: unknown) => {
       routes.logger.error('request failed', { error, path: req.url?.split('?')[0] });
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
@@ -54,5 +74,19 @@ export function createHttpServer(routes: Routes): Server {
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
-  return server;
+
+  const close = (graceMs: number) =>
+    new Promise<void>((resolve) => {
+      closing = true;
+      for (const res of inFlight) closeAfter(res);
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+
+  return { server, close };
 }

@@ -1,11 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import type { ReplyChannel, SlackMessage } from '../recall/service.js';
+import { SLACK_CALL_TIMEOUT_MS } from './web-client.js';
 
 /** Answers through a `response_url` (slash command, buttons in an ephemeral message). */
 export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fetch): ReplyChannel {
   const send = async (message: SlackMessage) => {
     const res = await fetchFn(responseUrl, {
       method: 'POST',
+      signal: AbortSignal.timeout(SLACK_CALL_TIMEOUT_MS),
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
     });

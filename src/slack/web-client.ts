@@ -19,12 +19,15 @@ export function countingFetch(metrics: Metrics, apiUrl: string): FetchFunction {
   };
 }
 
+/** No Slack call waits longer than this for its answer (uploads included). */
+export const SLACK_CALL_TIMEOUT_MS = 15_000;
+
 /** Options shared by every WebClient the app makes: retries and rate limits are ours to handle. */
 export function slackClientOptions(apiUrl: string, metrics: Metrics): WebClientOptions {
   return {
     slackApiUrl: apiUrl,
     fetch: countingFetch(metrics, apiUrl),
-    timeout: 30_000,
+    timeout: SLACK_CALL_TIMEOUT_MS,
   };
 }
 

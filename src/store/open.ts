@@ -13,5 +13,8 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
       onError: (error, during) => logger.warn('Redis store problem', { error, during }),
     });
   }
-  return new SqliteStore({ dataDir: config.dataDir });
+  return new SqliteStore({
+    dataDir: config.dataDir,
+    onError: (error, during) => logger.warn('SQLite store problem', { error, during }),
+  });
 }

@@ -3,10 +3,15 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
+import { type ScriptedRedis, withScripts } from './redis/scripts.js';
 import {
+  type AttemptResult,
   DEDUPE_RETENTION_MS,
+  type DeadLetter,
   POST_LINK_RETENTION_MS,
+  type PostAttempt,
   type PostLink,
+  postAttemptSchema,
   postLinkSchema,
   type QueuedEvent,
   type Store,
@@ -55,107 +60,6 @@ const CHECK_TIMEOUT_MS = 1_000;
 /** A blocking read answered this long after its BLOCK time is taken for lost (dead connection). */
 const BLOCKING_GRACE_MS = 2_000;
 
-/**
- * SET NX the dedupe key and append the event only when it was set: atomic, so of concurrent
- * enqueues of one key on any replica exactly one wins. The dedupe key has no TTL while the event
- * waits; ack gives it one. The entry carries the dedupe key's name so ack can find it.
- */
-const ENQUEUE_SCRIPT = `
-if redis.call('SET', KEYS[1], '1', 'NX') then
-  redis.call('XADD', KEYS[2], '*', 'payload', ARGV[1], 'enqueuedAt', ARGV[2], 'dedupeKey', KEYS[1])
-  return 1
-end
-return 0`;
-
-/** Acks and deletes entries, and starts the retention clock of their dedupe keys. */
-const ACK_SCRIPT = `
-local stream, group, retention = KEYS[1], ARGV[1], ARGV[2]
-for i = 3, #ARGV do
-  local id = ARGV[i]
-  local entry = redis.call('XRANGE', stream, id, id)[1]
-  if entry then
-    local fields = entry[2]
-    for j = 1, #fields, 2 do
-      if fields[j] == 'dedupeKey' then redis.call('PEXPIRE', fields[j + 1], retention) end
-    end
-  end
-  redis.call('XACK', stream, group, id)
-  redis.call('XDEL', stream, id)
-end
-return #ARGV - 2`;
-
-/**
- * Sets the idle time of the entries this consumer still owns (0: a heartbeat; huge: a release)
- * and returns their IDs. Ownership is checked first because XCLAIM would otherwise take back an
- * entry another replica has rightly taken over, and two replicas would then both post it.
- */
-const RENEW_SCRIPT = `
-local stream, group, consumer, idle = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
-local owned = {}
-for i = 4, #ARGV do
-  local pending = redis.call('XPENDING', stream, group, ARGV[i], ARGV[i], 1)[1]
-  if pending and pending[2] == consumer then owned[#owned + 1] = ARGV[i] end
-end
-if #owned > 0 then
-  local args = {'XCLAIM', stream, group, consumer, '0'}
-  for _, id in ipairs(owned) do args[#args + 1] = id end
-  args[#args + 1] = 'IDLE'
-  args[#args + 1] = idle
-  args[#args + 1] = 'JUSTID'
-  redis.call(unpack(args))
-end
-return owned`;
-
-/**
- * Deletes consumers of earlier runs that hold nothing and have been quiet long enough. Only an
- * empty consumer is deleted (DELCONSUMER drops a consumer's pending entries); a live one that is
- * deleted by mistake is simply re-created by its next read.
- */
-const FORGET_IDLE_CONSUMERS_SCRIPT = `
-local stream, group, minIdle = KEYS[1], ARGV[1], tonumber(ARGV[2])
-local forgotten = 0
-for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
-  local consumer = {}
-  for j = 1, #info, 2 do consumer[info[j]] = info[j + 1] end
-  if consumer.pending == 0 and consumer.idle >= minIdle then
-    redis.call('XGROUP', 'DELCONSUMER', stream, group, consumer.name)
-    forgotten = forgotten + 1
-  end
-end
-return forgotten`;
-
-interface ScriptCommands {
-  enqueueEvent(
-    dedupeKey: string,
-    stream: string,
-    payload: string,
-    enqueuedAt: number,
-  ): Promise<number>;
-  ackEvents(stream: string, group: string, retentionMs: number, ...ids: string[]): Promise<number>;
-  renewHeld(
-    stream: string,
-    group: string,
-    consumer: string,
-    idleMs: number,
-    ...ids: string[]
-  ): Promise<string[]>;
-  forgetIdleConsumers(stream: string, group: string, minIdleMs: number): Promise<number>;
-}
-
-type ScriptedRedis = Redis & ScriptCommands;
-
-/** Registers the scripts; ioredis sends them by SHA (EVALSHA) and loads them when Redis lacks them. */
-function withScripts(redis: Redis): ScriptedRedis {
-  redis.defineCommand('enqueueEvent', { numberOfKeys: 2, lua: ENQUEUE_SCRIPT });
-  redis.defineCommand('ackEvents', { numberOfKeys: 1, lua: ACK_SCRIPT });
-  redis.defineCommand('renewHeld', { numberOfKeys: 1, lua: RENEW_SCRIPT });
-  redis.defineCommand('forgetIdleConsumers', {
-    numberOfKeys: 1,
-    lua: FORGET_IDLE_CONSUMERS_SCRIPT,
-  });
-  return redis as ScriptedRedis;
-}
-
 const streamEntrySchema = z.tuple([z.string(), z.array(z.string())]);
 type StreamEntry = z.infer<typeof streamEntrySchema>;
 /** XAUTOCLAIM: next cursor, claimed entries (nil for deleted ones before Redis 7), deleted IDs. */
@@ -170,6 +74,17 @@ const storedEntrySchema = z.object({
   enqueuedAt: z.coerce.number().int().nonnegative(),
 });
 const STREAM_ID = /^\d+-\d+$/;
+const deadRecordSchema = z.object({
+  payload: z.string(),
+  reason: z.string(),
+  at: z.number(),
+});
+
+function compareStreamIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
 
 function toQueuedEvent([id, fields]: StreamEntry): QueuedEvent {
   const map: Record<string, string> = {};
@@ -235,7 +150,13 @@ export class RedisStore implements Store {
   private readonly redis: ScriptedRedis;
   /** Only for blocking reads, so they never hold up enqueues, acks or heartbeats. */
   private readonly blocking: Redis;
-  private readonly keys: { stream: string; prefix: string };
+  private readonly keys: {
+    stream: string;
+    prefix: string;
+    dead: string;
+    attempts: string;
+    attemptsByEvent: string;
+  };
   private readonly leaseMs: number;
   private readonly now: () => number;
   /** Entries handed out and not yet acked: never handed out twice, and kept alive. */
@@ -247,7 +168,13 @@ export class RedisStore implements Store {
 
   private constructor(private readonly options: RedisStoreOptions) {
     const prefix = options.prefix ?? DEFAULTS.prefix;
-    this.keys = { prefix, stream: `${prefix}events` };
+    this.keys = {
+      prefix,
+      stream: `${prefix}events`,
+      dead: `${prefix}dead-letters`,
+      attempts: `${prefix}attempts`,
+      attemptsByEvent: `${prefix}attempts-by-event`,
+    };
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.now = options.now ?? Date.now;
     this.redis = withScripts(
@@ -442,7 +369,14 @@ export class RedisStore implements Store {
 
   private async ackInRedis(ids: readonly string[]): Promise<void> {
     for (const chunk of chunks(ids, IDS_PER_SCRIPT)) {
-      await this.redis.ackEvents(this.keys.stream, GROUP, DEDUPE_RETENTION_MS, ...chunk);
+      await this.redis.ackEvents(
+        this.keys.stream,
+        this.keys.attempts,
+        this.keys.attemptsByEvent,
+        GROUP,
+        DEDUPE_RETENTION_MS,
+        ...chunk,
+      );
     }
   }
 
@@ -460,8 +394,11 @@ export class RedisStore implements Store {
     }
   }
 
-  private async setIdleOfHeld(idleMs: number): Promise<void> {
-    for (const chunk of chunks([...this.held], IDS_PER_SCRIPT)) {
+  private async setIdleOfHeld(
+    idleMs: number,
+    ids: readonly string[] = [...this.held],
+  ): Promise<void> {
+    for (const chunk of chunks(ids, IDS_PER_SCRIPT)) {
       const owned = new Set(
         await this.redis.renewHeld(this.keys.stream, GROUP, this.consumer, idleMs, ...chunk),
       );
@@ -472,6 +409,143 @@ export class RedisStore implements Store {
   async pendingCount(): Promise<number> {
     // Acked entries are deleted, so the stream holds exactly the undelivered ones.
     return this.redis.xlen(this.keys.stream);
+  }
+
+  async release(ids: readonly string[]): Promise<void> {
+    const mine = ids.filter((id) => this.held.has(id));
+    for (const id of mine) this.held.delete(id);
+    if (mine.length === 0) return;
+    try {
+      // Released entries go to the next claim of any replica, not after a lease.
+      await this.setIdleOfHeld(RELEASED_IDLE_MS, mine);
+    } catch (error) {
+      // No longer renewed, they are taken over once the lease runs out.
+      this.options.onError?.(error, 'release');
+    }
+  }
+
+  async oldestPendingAt(): Promise<number | undefined> {
+    const [first] = z
+      .array(streamEntrySchema)
+      .parse(await this.redis.xrange(this.keys.stream, '-', '+', 'COUNT', 1));
+    if (!first) return undefined;
+    try {
+      return toQueuedEvent(first).enqueuedAt;
+    } catch {
+      // An unreadable entry is dropped by the next claim; its ID still tells its age.
+      return Number(first[0].split('-')[0]);
+    }
+  }
+
+  async deadLetter(ids: readonly string[], reason: string): Promise<void> {
+    const valid = ids.filter((id) => STREAM_ID.test(id));
+    for (const chunk of chunks(valid, IDS_PER_SCRIPT)) {
+      await this.redis.deadLetterEvents(
+        this.keys.stream,
+        this.keys.dead,
+        GROUP,
+        reason.slice(0, 500),
+        this.now(),
+        ...chunk,
+      );
+    }
+    for (const id of valid) this.held.delete(id);
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const all = await this.redis.hgetall(this.keys.dead);
+    const out: DeadLetter[] = [];
+    for (const [id, stored] of Object.entries(all)) {
+      const parsed = deadRecordSchema.safeParse(JSON.parse(stored));
+      if (!parsed.success) continue;
+      const event = feedEventSchema.safeParse(JSON.parse(parsed.data.payload));
+      if (!event.success) continue;
+      out.push({ id, event: event.data, reason: parsed.data.reason, at: parsed.data.at });
+    }
+    return out.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.redis.hlen(this.keys.dead);
+  }
+
+  async replayDeadLetters(ids?: readonly string[]): Promise<number> {
+    return this.redis.replayDeadLetters(
+      this.keys.stream,
+      this.keys.dead,
+      this.keys.attemptsByEvent,
+      ...(ids ?? []),
+    );
+  }
+
+  async beginAttempt(attempt: PostAttempt): Promise<void> {
+    await this.redis.beginAttempt(
+      this.keys.attempts,
+      this.keys.attemptsByEvent,
+      attempt.id,
+      JSON.stringify(attempt),
+      ...attempt.eventIds,
+    );
+  }
+
+  async finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void> {
+    const done: PostAttempt = {
+      ...attempt,
+      state: 'done',
+      outcome: result.outcome,
+      ...(result.ts ? { ts: result.ts } : {}),
+    };
+    const links = result.links ?? [];
+    const ack = (result.ack ?? []).filter((id) => STREAM_ID.test(id));
+    await this.redis.finishAttempt(
+      3 + links.length,
+      this.keys.stream,
+      this.keys.attempts,
+      this.keys.attemptsByEvent,
+      ...links.map((l) => this.key('post', l.key)),
+      GROUP,
+      DEDUPE_RETENTION_MS,
+      POST_LINK_RETENTION_MS,
+      done.id,
+      JSON.stringify(done),
+      ...links.map((l) => JSON.stringify(l.link)),
+      ...ack,
+    );
+    for (const id of ack) this.held.delete(id);
+  }
+
+  async abandonAttempt(id: string): Promise<void> {
+    const stored = await this.redis.hget(this.keys.attempts, id);
+    const parsed = stored ? postAttemptSchema.safeParse(JSON.parse(stored)) : undefined;
+    await this.redis.abandonAttempt(
+      this.keys.attempts,
+      this.keys.attemptsByEvent,
+      id,
+      ...(parsed?.success ? parsed.data.eventIds : []),
+    );
+  }
+
+  /**
+   * Each attempt names the events asked about that it covers: a replayed dead letter has a new
+   * stream ID, and its writes were moved to it.
+   */
+  async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
+    if (eventIds.length === 0) return [];
+    const lists = await this.redis.hmget(this.keys.attemptsByEvent, ...eventIds);
+    const covered = new Map<string, string[]>();
+    lists.forEach((list, i) => {
+      if (!list) return;
+      for (const attemptId of z.array(z.string()).parse(JSON.parse(list))) {
+        covered.set(attemptId, [...(covered.get(attemptId) ?? []), eventIds[i] ?? '']);
+      }
+    });
+    if (covered.size === 0) return [];
+    const records = await this.redis.hmget(this.keys.attempts, ...covered.keys());
+    return records.flatMap((record) => {
+      const parsed = record ? postAttemptSchema.safeParse(JSON.parse(record)) : undefined;
+      if (!parsed?.success) return [];
+      return [{ ...parsed.data, eventIds: covered.get(parsed.data.id) ?? [] }];
+    });
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {
@@ -513,7 +587,12 @@ export class RedisStore implements Store {
       const cause = this.lastError instanceof Error ? ` (${this.lastError.message})` : '';
       throw new Error(`Redis connection is ${this.redis.status}${cause}`);
     }
-    await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, 'Redis did not answer PING');
+    // A write, not a PING: a Redis out of memory (noeviction) still answers PING.
+    await withTimeout(
+      this.redis.set(`${this.keys.prefix}write-probe`, String(this.now()), 'PX', 60_000),
+      CHECK_TIMEOUT_MS,
+      'Redis did not answer a write',
+    );
   }
 
   close(): Promise<void> {

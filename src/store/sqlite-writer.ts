@@ -2,10 +2,11 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The thread that commits new events. A commit with `synchronous=FULL` waits for the disk; on
+ * The thread every write goes through. A commit with `synchronous=FULL` waits for the disk; on
  * this thread that wait no longer stalls the event loop, which goes on parsing webhooks (the
- * next batch) meanwhile. Plain JavaScript run with `eval`, so it loads the same way under
- * node, tsx and vitest.
+ * next batch) meanwhile. A failing write (disk full, database locked by another process) fails
+ * only its own message: the thread stays up. Plain JavaScript run with `eval`, so it loads the
+ * same way under node, tsx and vitest.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -13,14 +14,11 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 const insert = db.prepare('INSERT INTO events (dedupe_key, payload, enqueued_at) VALUES (?, ?, ?)');
 const insertAll = db.transaction((keys, payloads, at) => {
   for (let i = 0; i < keys.length; i++) insert.run(keys[i], payloads[i], at);
 });
-const markDelivered = db.prepare(
-  'UPDATE events SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))',
-);
 const statements = new Map();
 function statement(sql) {
   let prepared = statements.get(sql);
@@ -30,25 +28,26 @@ function statement(sql) {
   }
   return prepared;
 }
-parentPort.on('message', (batch) => {
-  if (batch === 'close') {
+const runAll = db.transaction((list) =>
+  list.map(({ sql, params }) => {
+    const prepared = statement(sql);
+    if (prepared.reader) return { rows: prepared.all(...params), changes: 0 };
+    return { changes: prepared.run(...params).changes };
+  }),
+);
+parentPort.on('message', (message) => {
+  if (message === 'close') {
     db.close();
     parentPort.close();
     return;
   }
   try {
-    if (batch.sql) {
-      const prepared = statement(batch.sql);
-      const result = prepared.reader ? prepared.get(...batch.params) : prepared.run(...batch.params);
-      parentPort.postMessage({ ok: true, row: prepared.reader ? result : undefined, changes: prepared.reader ? undefined : result.changes });
+    if (message.tx) {
+      parentPort.postMessage({ ok: true, results: runAll(message.tx) });
       return;
     }
-    if (batch.ack) {
-      markDelivered.run(batch.at, batch.ack);
-    } else {
-      // Rows arrive as two newline-joined strings: one copy each instead of one per row.
-      insertAll(batch.keys.split('\\n'), batch.payloads.split('\\n'), batch.at);
-    }
+    // Rows arrive as two newline-joined strings: one copy each instead of one per row.
+    insertAll(message.keys.split('\\n'), message.payloads.split('\\n'), message.at);
     parentPort.postMessage({ ok: true });
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
@@ -56,31 +55,46 @@ parentPort.on('message', (batch) => {
 });
 `;
 
+export type Param = string | number | null;
+
+/** One statement of a transaction. */
+export interface Statement {
+  sql: string;
+  params: Param[];
+}
+
+/** What a statement did: its rows when it returns any (`SELECT`, `RETURNING`), and its changes. */
+export interface StatementResult {
+  rows?: unknown[];
+  changes: number;
+}
+
 interface Answer {
   ok?: boolean;
   error?: string;
-  row?: unknown;
-  changes?: number;
+  results?: StatementResult[];
 }
-
-type Param = string | number | null;
 
 export class SqliteWriter {
   private readonly worker: Worker;
   private readonly answers: ((answer: Answer) => void)[] = [];
   private failure: Error | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, busyTimeoutMs: number) {
     this.worker = new Worker(WRITER_SOURCE, {
       eval: true,
-      workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+      workerData: {
+        file,
+        busyTimeoutMs,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      },
     });
     this.worker.on('message', (answer: Answer) => this.answers.shift()?.(answer));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', () => this.fail(new Error('the SQLite writer thread stopped')));
   }
 
-  /** Why the writer cannot take work, if it cannot. */
+  /** Why the writer cannot take work at all, if it cannot. */
   get problem(): Error | undefined {
     return this.failure;
   }
@@ -96,18 +110,13 @@ export class SqliteWriter {
     await this.send({ keys: keys.join('\n'), payloads: payloads.join('\n'), at });
   }
 
-  /** Marks events delivered, in one statement. */
-  async ack(ids: readonly number[], at: number): Promise<void> {
-    await this.send({ ack: JSON.stringify(ids), at });
-  }
-
   /**
-   * Runs one writing statement in its own transaction; a statement with `RETURNING` gives its
-   * row. The thread runs statements one at a time, so each is atomic against the others.
+   * Runs statements in one transaction: all of them or none. The thread runs one message at a
+   * time, so each transaction is atomic against every other write.
    */
-  async execute(sql: string, ...params: Param[]): Promise<{ row: unknown; changes: number }> {
-    const answer = await this.send({ sql, params });
-    return { row: answer.row, changes: answer.changes ?? 0 };
+  async transaction(statements: Statement[]): Promise<StatementResult[]> {
+    const answer = await this.send({ tx: statements });
+    return answer.results ?? [];
   }
 
   private send(message: Record<string, unknown>): Promise<Answer> {

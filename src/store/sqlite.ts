@@ -1,12 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './sqlite-schema.js';
+import { SqliteWriter, type Statement } from './sqlite-writer.js';
 import {
+  type AttemptResult,
   DEDUPE_RETENTION_MS,
+  type DeadLetter,
+  type LinkToSave,
   POST_LINK_RETENTION_MS,
+  type PostAttempt,
   type PostLink,
+  postAttemptSchema,
   postLinkSchema,
   type QueuedEvent,
   type Store,
@@ -25,41 +29,26 @@ interface EventRow {
   enqueued_at: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    dedupe_key TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    enqueued_at INTEGER NOT NULL,
-    delivered_at INTEGER
-  );
-  CREATE INDEX IF NOT EXISTS events_pending ON events (id) WHERE delivered_at IS NULL;
-  CREATE INDEX IF NOT EXISTS events_delivered ON events (delivered_at) WHERE delivered_at IS NOT NULL;
-  CREATE TABLE IF NOT EXISTS post_links (
-    key TEXT PRIMARY KEY,
-    link TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS once_values (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-`;
-
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/** How long a write may wait for a lock held by another process (Tencent waits 2 s for OK). */
+const BUSY_TIMEOUT_MS = 1_500;
 
 export interface SqliteStoreOptions {
   dataDir: string;
   now?: () => number;
+  /** A background write (pruning) failed; the next run tries again. */
+  onError?: (error: unknown, during: string) => void;
 }
+
+const ids = (list: readonly string[]) => JSON.stringify(list.map(Number));
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit survives
  * a crash or power loss. Every write goes through one writer thread, so the wait for the disk
- * never stalls the event loop; reads stay here. New events are committed in batches: the
- * webhooks that arrive while one batch is being committed form the next batch (one transaction,
- * one fsync), and each webhook is answered after its own commit.
+ * never stalls the event loop and a failed write (disk full, locked) fails only itself; reads
+ * stay here. New events are committed in batches: the webhooks that arrive while one batch is
+ * being committed form the next batch (one transaction, one fsync), and each webhook is
+ * answered after its own commit.
  *
  * Dedupe keys live in memory (rebuilt from the table at start, pruned with it): a unique index on
  * random hashes would touch a random page per event and cost most of each commit. One process
@@ -77,50 +66,62 @@ export class SqliteStore implements Store {
   private readonly claimed = new Set<number>();
   /** Dedupe keys of every event kept: pending, or delivered within the retention window. */
   private readonly seen = new Set<string>();
+  /** Dedupe keys whose first copy is being committed: a duplicate waits for that commit. */
+  private readonly committing = new Map<string, Promise<boolean>>();
   private readonly waiters = new Set<() => void>();
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
   private readonly selectPending: Database.Statement<[number, number], EventRow>;
 
-  constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+  constructor(private readonly options: SqliteStoreOptions) {
     this.now = options.now ?? Date.now;
-    const file = join(options.dataDir, 'recall-bot.sqlite');
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    this.writer = new SqliteWriter(file);
-    this.prune();
-    for (const row of this.db.prepare('SELECT dedupe_key FROM events').iterate()) {
+    const { db, file } = openDatabase(options.dataDir, this.now());
+    this.db = db;
+    this.writer = new SqliteWriter(file, BUSY_TIMEOUT_MS);
+    const keep = this.db.prepare(
+      'SELECT dedupe_key FROM events WHERE delivered_at IS NULL OR delivered_at >= ?',
+    );
+    for (const row of keep.iterate(this.now() - DEDUPE_RETENTION_MS)) {
       this.seen.add((row as { dedupe_key: string }).dedupe_key);
     }
     this.selectPending = this.db.prepare(
-      'SELECT id, payload, enqueued_at FROM events WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?',
+      'SELECT id, payload, enqueued_at FROM events WHERE delivered_at IS NULL AND dead_at IS NULL AND id > ? ORDER BY id LIMIT ?',
     );
-    this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+    void this.prune();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
   }
 
   enqueue(dedupeKey: string, event: FeedEvent): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    const first = this.committing.get(dedupeKey);
+    // Answered OK only once the first copy is committed; if that commit fails, this copy is stored.
+    if (first)
+      return first.then(
+        () => false,
+        () => this.enqueue(dedupeKey, event),
+      );
     if (this.seen.has(dedupeKey)) return Promise.resolve(false);
-    this.seen.add(dedupeKey);
-    return new Promise((resolve, reject) => {
-      this.writes.push({
-        dedupeKey,
-        payload: JSON.stringify(event),
-        resolve: () => resolve(true),
-        reject: (error) => {
-          // Not stored: the same event may come again and must then be taken.
-          this.seen.delete(dedupeKey);
-          reject(error);
-        },
-      });
+    let payload: string;
+    try {
+      payload = JSON.stringify(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const committed = new Promise<boolean>((resolve, reject) => {
+      this.writes.push({ dedupeKey, payload, resolve: () => resolve(true), reject });
       this.scheduleFlush();
     });
+    this.committing.set(dedupeKey, committed);
+    committed.then(
+      () => {
+        this.seen.add(dedupeKey);
+        this.committing.delete(dedupeKey);
+      },
+      () => this.committing.delete(dedupeKey),
+    );
+    return committed;
   }
 
   private scheduleFlush(): void {
@@ -172,7 +173,7 @@ export class SqliteStore implements Store {
     if (this.closed) return [];
     const out: QueuedEvent[] = [];
     let after = 0;
-    // Claimed rows are few (one batch in flight), so skipping them in memory is cheap.
+    // Claimed rows are few (the batches in flight), so skipping them in memory is cheap.
     while (out.length < limit) {
       const rows = this.selectPending.all(after, limit + this.claimed.size);
       if (rows.length === 0) break;
@@ -195,27 +196,166 @@ export class SqliteStore implements Store {
     for (const wake of [...this.waiters]) wake();
   }
 
-  async ack(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const rowIds = ids.map(Number);
-    await this.writer.ack(rowIds, this.now());
-    for (const id of rowIds) this.claimed.delete(id);
+  /** Acking an event also forgets the writes recorded for it. */
+  private ackStatements(list: readonly string[]): Statement[] {
+    const json = ids(list);
+    return [
+      {
+        sql: 'UPDATE events SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+        params: [this.now(), json],
+      },
+      {
+        sql: 'DELETE FROM post_attempts WHERE id IN (SELECT attempt_id FROM attempt_events WHERE event_id IN (SELECT value FROM json_each(?)))',
+        params: [json],
+      },
+      {
+        sql: 'DELETE FROM attempt_events WHERE event_id IN (SELECT value FROM json_each(?))',
+        params: [json],
+      },
+    ];
+  }
+
+  private linkStatement({ key, link }: LinkToSave): Statement {
+    return {
+      sql: 'INSERT INTO post_links (key, link, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET link = excluded.link',
+      params: [key, JSON.stringify(link), this.now()],
+    };
+  }
+
+  private forget(list: readonly string[]): void {
+    for (const id of list) this.claimed.delete(Number(id));
+  }
+
+  async ack(list: readonly string[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.writer.transaction(this.ackStatements(list));
+    this.forget(list);
+  }
+
+  async release(list: readonly string[]): Promise<void> {
+    this.forget(list);
+    if (list.length > 0) this.wakeClaimers();
   }
 
   async pendingCount(): Promise<number> {
     const row = this.db
-      .prepare('SELECT count(*) AS n FROM events WHERE delivered_at IS NULL')
+      .prepare('SELECT count(*) AS n FROM events WHERE delivered_at IS NULL AND dead_at IS NULL')
       .get() as { n: number };
     return row.n + this.writes.length;
   }
 
+  async oldestPendingAt(): Promise<number | undefined> {
+    const row = this.db
+      .prepare(
+        'SELECT enqueued_at FROM events WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1',
+      )
+      .get() as { enqueued_at: number } | undefined;
+    return row?.enqueued_at;
+  }
+
+  async deadLetter(list: readonly string[], reason: string): Promise<void> {
+    if (list.length === 0) return;
+    await this.writer.transaction([
+      {
+        sql: 'UPDATE events SET dead_at = ?, dead_reason = ? WHERE delivered_at IS NULL AND id IN (SELECT value FROM json_each(?))',
+        params: [this.now(), reason.slice(0, 500), ids(list)],
+      },
+    ]);
+    this.forget(list);
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT id, payload, dead_reason, dead_at FROM events WHERE dead_at IS NOT NULL ORDER BY id LIMIT ?',
+      )
+      .all(limit) as { id: number; payload: string; dead_reason: string | null; dead_at: number }[];
+    return rows.map((row) => ({
+      id: String(row.id),
+      event: feedEventSchema.parse(JSON.parse(row.payload)),
+      reason: row.dead_reason ?? '',
+      at: row.dead_at,
+    }));
+  }
+
+  async deadLetterCount(): Promise<number> {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM events WHERE dead_at IS NOT NULL')
+      .get() as { n: number };
+    return row.n;
+  }
+
+  async replayDeadLetters(list?: readonly string[]): Promise<number> {
+    const [result] = await this.writer.transaction([
+      list
+        ? {
+            sql: 'UPDATE events SET dead_at = NULL, dead_reason = NULL WHERE dead_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))',
+            params: [ids(list)],
+          }
+        : {
+            sql: 'UPDATE events SET dead_at = NULL, dead_reason = NULL WHERE dead_at IS NOT NULL',
+            params: [],
+          },
+    ]);
+    this.wakeClaimers();
+    return result?.changes ?? 0;
+  }
+
+  private attemptStatement(attempt: PostAttempt): Statement {
+    return {
+      sql: 'INSERT INTO post_attempts (id, record, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record',
+      params: [attempt.id, JSON.stringify(attempt), this.now()],
+    };
+  }
+
+  async beginAttempt(attempt: PostAttempt): Promise<void> {
+    await this.writer.transaction([
+      this.attemptStatement(attempt),
+      {
+        sql: 'INSERT OR IGNORE INTO attempt_events (event_id, attempt_id) SELECT value, ? FROM json_each(?)',
+        params: [attempt.id, ids(attempt.eventIds)],
+      },
+    ]);
+  }
+
+  async finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void> {
+    const done: PostAttempt = {
+      ...attempt,
+      state: 'done',
+      outcome: result.outcome,
+      ...(result.ts ? { ts: result.ts } : {}),
+    };
+    const ack = result.ack ?? [];
+    await this.writer.transaction([
+      this.attemptStatement(done),
+      ...(result.links ?? []).map((link) => this.linkStatement(link)),
+      ...(ack.length > 0 ? this.ackStatements(ack) : []),
+    ]);
+    this.forget(ack);
+  }
+
+  async abandonAttempt(id: string): Promise<void> {
+    await this.writer.transaction([
+      { sql: 'DELETE FROM attempt_events WHERE attempt_id = ?', params: [id] },
+      { sql: 'DELETE FROM post_attempts WHERE id = ?', params: [id] },
+    ]);
+  }
+
+  async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
+    if (eventIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        'SELECT DISTINCT a.record FROM attempt_events e JOIN post_attempts a ON a.id = e.attempt_id WHERE e.event_id IN (SELECT value FROM json_each(?))',
+      )
+      .all(ids(eventIds)) as { record: string }[];
+    return rows.flatMap((row) => {
+      const parsed = postAttemptSchema.safeParse(JSON.parse(row.record));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
   async savePostLink(key: string, link: PostLink): Promise<void> {
-    await this.writer.execute(
-      'INSERT INTO post_links (key, link, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET link = excluded.link',
-      key,
-      JSON.stringify(link),
-      this.now(),
-    );
+    await this.writer.transaction([this.linkStatement({ key, link })]);
   }
 
   async getPostLink(key: string): Promise<PostLink | undefined> {
@@ -228,21 +368,20 @@ export class SqliteStore implements Store {
   }
 
   async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.writer.execute(
-      'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
-      key,
-      value,
-      this.now() + ttlMs,
-    );
+    await this.writer.transaction([
+      {
+        sql: 'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+        params: [key, value, this.now() + ttlMs],
+      },
+    ]);
   }
 
   async takeOnce(key: string): Promise<string | undefined> {
     // DELETE … RETURNING is one statement: two takes can never both see the value.
-    const { row } = await this.writer.execute(
-      'DELETE FROM once_values WHERE key = ? RETURNING value, expires_at',
-      key,
-    );
-    const taken = row as { value: string; expires_at: number } | undefined;
+    const [result] = await this.writer.transaction([
+      { sql: 'DELETE FROM once_values WHERE key = ? RETURNING value, expires_at', params: [key] },
+    ]);
+    const taken = result?.rows?.[0] as { value: string; expires_at: number } | undefined;
     return taken && taken.expires_at > this.now() ? taken.value : undefined;
   }
 
@@ -255,42 +394,59 @@ export class SqliteStore implements Store {
 
   async acquire(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    const { changes } = await this.writer.execute(
-      'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.expires_at <= ?',
-      key,
-      '1',
-      now + ttlMs,
-      now,
-    );
-    return changes > 0;
+    const [result] = await this.writer.transaction([
+      {
+        sql: 'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.expires_at <= ?',
+        params: [key, '1', now + ttlMs, now],
+      },
+    ]);
+    return (result?.changes ?? 0) > 0;
   }
 
   async check(): Promise<void> {
     if (this.closed) throw new Error('store is closed');
     if (this.writer.problem) throw this.writer.problem;
     this.db.prepare('SELECT 1').get();
+    try {
+      await this.writer.transaction([{ sql: WRITE_PROBE_SQL, params: [this.now()] }]);
+    } catch (error) {
+      throw new Error(`cannot write to DATA_DIR: ${explainStorageError(error)}`, { cause: error });
+    }
   }
 
-  private prune(): void {
+  /** Forgets what no longer matters; on the writer thread, and a failure only waits for next time. */
+  private async prune(): Promise<void> {
     const now = this.now();
-    const forgotten = this.db
-      .prepare(
-        'DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ? RETURNING dedupe_key',
-      )
-      .all(now - DEDUPE_RETENTION_MS) as { dedupe_key: string }[];
-    for (const row of forgotten) this.seen.delete(row.dedupe_key);
-    this.db.prepare('DELETE FROM once_values WHERE expires_at < ?').run(now);
-    this.db
-      .prepare('DELETE FROM post_links WHERE created_at < ?')
-      .run(now - POST_LINK_RETENTION_MS);
+    try {
+      const [forgotten] = await this.writer.transaction([
+        {
+          sql: 'DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ? RETURNING dedupe_key',
+          params: [now - DEDUPE_RETENTION_MS],
+        },
+        { sql: 'DELETE FROM once_values WHERE expires_at < ?', params: [now] },
+        {
+          sql: 'DELETE FROM post_links WHERE created_at < ?',
+          params: [now - POST_LINK_RETENTION_MS],
+        },
+        {
+          sql: 'DELETE FROM post_attempts WHERE id NOT IN (SELECT attempt_id FROM attempt_events)',
+          params: [],
+        },
+      ]);
+      for (const row of (forgotten?.rows ?? []) as { dedupe_key: string }[]) {
+        this.seen.delete(row.dedupe_key);
+      }
+    } catch (error) {
+      if (!this.closed) this.options.onError?.(error, 'prune');
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.pruneTimer);
     while (this.inFlight || this.writes.length > 0) await (this.inFlight ?? this.flush());
     await this.writer.close();
-    clearInterval(this.pruneTimer);
     this.wakeClaimers();
     this.db.close();
   }

@@ -17,6 +17,11 @@ export const postLinkSchema = z.object({
   channel: z.string(),
   ts: z.string(),
   event: feedEventSchema.optional(),
+  /** The post shows several sent messages: the key of its group record. */
+  group: z.string().optional(),
+  /** A group record: every sent message the post shows, and those recalled since. */
+  sends: z.array(feedEventSchema).optional(),
+  recalled: z.array(z.string()).optional(),
 });
 
 export type PostLink = z.infer<typeof postLinkSchema>;
@@ -26,6 +31,61 @@ export const DEDUPE_RETENTION_MS = 48 * 60 * 60 * 1000;
 
 /** How long a feed post's link is kept: a recall can come long after the send. */
 export const POST_LINK_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * A write to Slack, recorded before it is made so that after a crash the app can look for it in
+ * the channel before making it again (Slack has no idempotency key).
+ */
+export const postAttemptSchema = z.object({
+  /** Unique; also the mark the post carries (message metadata, or the file's name). */
+  id: z.string().min(1).max(200),
+  /** Names the write among the several one event needs (`update:<ts>`), so it is known again. */
+  step: z.string().max(200).optional(),
+  /** The events this write belongs to (all of them for a post that delivers them). */
+  eventIds: z.array(z.string()),
+  /**
+   * `message`: a top-level post; `file`: a file share with blocks (marked by its file name);
+   * `reply`: a thread reply; `update`: `chat.update` of an earlier post (safe to repeat).
+   */
+  kind: z.enum(['message', 'file', 'reply', 'update']),
+  channel: z.string(),
+  threadTs: z.string().optional(),
+  /** The file name of a `file` write. */
+  fileName: z.string().optional(),
+  /** When done, the write delivered every event in `eventIds` (they are acked with it). */
+  delivers: z.boolean(),
+  state: z.enum(['started', 'done']),
+  /** Done: `posted` (Slack took it; `ts` when known) or `gone` (the target post is gone). */
+  outcome: z.enum(['posted', 'gone']).optional(),
+  ts: z.string().optional(),
+  startedAt: z.number(),
+});
+
+export type PostAttempt = z.infer<typeof postAttemptSchema>;
+
+/** A link to remember once a write is done. */
+export interface LinkToSave {
+  key: string;
+  link: PostLink;
+}
+
+/** What `finishAttempt` records with the attempt, in the same commit. */
+export interface AttemptResult {
+  outcome: 'posted' | 'gone';
+  ts?: string | undefined;
+  /** Events now delivered (acked with the attempt). */
+  ack?: readonly string[];
+  links?: readonly LinkToSave[];
+}
+
+/** Events set aside because their delivery kept failing for a reason of their own. */
+export interface DeadLetter {
+  id: string;
+  event: FeedEvent;
+  reason: string;
+  /** When it was set aside, ms since the epoch. */
+  at: number;
+}
 
 /**
  * Everything the app keeps. SQLite (one process) and Redis (many replicas) implement it;
@@ -44,8 +104,29 @@ export interface Store {
   claim(limit: number, waitMs: number): Promise<QueuedEvent[]>;
   /** Marks events delivered (Slack accepted them); they are never claimed again. */
   ack(ids: readonly string[]): Promise<void>;
-  /** Undelivered events, claimed or not. */
+  /** Hands claimed events back: the next claim (of any replica) takes them at once. */
+  release(ids: readonly string[]): Promise<void>;
+  /** Undelivered events, claimed or not (dead letters not included). */
   pendingCount(): Promise<number>;
+  /** When the oldest undelivered event was committed (ms since the epoch), if any waits. */
+  oldestPendingAt(): Promise<number | undefined>;
+
+  /** Sets claimed events aside: never claimed again until replayed. */
+  deadLetter(ids: readonly string[], reason: string): Promise<void>;
+  /** The events set aside, oldest first (at most `limit`). */
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  deadLetterCount(): Promise<number>;
+  /** Puts dead letters back in the queue (all, or those named); resolves how many. */
+  replayDeadLetters(ids?: readonly string[]): Promise<number>;
+
+  /** Records a write to Slack before it is made. */
+  beginAttempt(attempt: PostAttempt): Promise<void>;
+  /** Records a write as done; in the same commit acks events and saves links. */
+  finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void>;
+  /** Forgets a write that Slack certainly did not make (it answered with an error). */
+  abandonAttempt(id: string): Promise<void>;
+  /** Every recorded write of these events, started or done. */
+  attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]>;
 
   /** Remembers the Slack post of an event, under a key such as an account and MsgKey. */
   savePostLink(key: string, link: PostLink): Promise<void>;
@@ -60,7 +141,7 @@ export interface Store {
   /** Sets `key` only if it is not set (or expired): `true` for the one caller that set it. */
   acquire(key: string, ttlMs: number): Promise<boolean>;
 
-  /** Throws when the store cannot take work (health). */
+  /** Throws when the store cannot take work: it cannot be read or written (health). */
   check(): Promise<void>;
   /** Stops waiting claims, flushes, and releases the store. */
   close(): Promise<void>;

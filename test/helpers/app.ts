@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningApp, startApp } from '../../src/app.js';
+import { type AppOptions, type RunningApp, startApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger, type LogLevel, silentLogger } from '../../src/log.js';
 import { computeSign } from '../../src/tencent/webhook/verify.js';
@@ -40,14 +40,16 @@ export function testEnv(
 /** The real app, in this process, on a random port. */
 export async function startTestApp(
   env: Record<string, string>,
+  overrides: Partial<AppOptions> = {},
 ): Promise<RunningApp & { url: string }> {
   const app = await startApp(parseConfig(env), {
     // TEST_LOG=debug shows the app's log while debugging a test.
     logger: process.env.TEST_LOG
       ? createLogger({ level: process.env.TEST_LOG as LogLevel })
       : silentLogger,
-    retry: { baseMs: 50, maxMs: 500, permanentMs: 200 },
+    retry: { baseMs: 50, maxMs: 500, permanentMs: 200, maxOwnFailures: 3 },
     recallBackoff: { baseMs: 20, maxMs: 200 },
+    ...overrides,
   });
   return Object.assign(app, { url: `http://127.0.0.1:${app.port}` });
 }

@@ -40,8 +40,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
     req.on('error', reject);
+    // Cut off half-way (client gone, server stopping): nothing to store, nobody to answer.
+    req.on('close', () => {
+      if (!ended) reject(new WebhookError(400, 'the request was cut off', 'bad_request'));
+    });
   });
 }
 

@@ -11,6 +11,7 @@ import {
   renderEvent,
   renderEventDetails,
 } from '../../../src/feed/render.js';
+import { FEED_RECALL_ALL_ACTION_ID } from '../../../src/feed/sends.js';
 import type { QueuedEvent } from '../../../src/store/store.js';
 import { feedEventSchema, type WebhookBody } from '../../../src/tencent/webhook/schemas.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
@@ -133,7 +134,12 @@ describe('planPosts', () => {
     expect(posts).toHaveLength(1);
     const [post] = posts;
     const rendered = renderEvent(event.event);
-    expect(post).toEqual({ eventIds: ['e1'], text: rendered.text, blocks: rendered.blocks });
+    expect(post).toEqual({
+      id: expect.any(String),
+      eventIds: ['e1'],
+      text: rendered.text,
+      blocks: rendered.blocks,
+    });
   });
 
   it('attaches the details to one event whose list overflowed', () => {
@@ -253,29 +259,46 @@ describe('planPosts', () => {
     expectEveryEventOnce(post ? [post] : [], events);
   });
 
-  it('keeps each sent Official Channel message in a post of its own, first', () => {
+  it('posts recalls first, then sends grouped per account, each send recallable alone', () => {
     const events = [
       c2c('r1', 'alice', 'bob', '1_1_1'),
       sent('s1', '10_1_1698741698'),
       group('r2', 'g1', [1, 2]),
       sent('s2', '11_1_1698741698'),
       official('r3', 'acc', ['12_1_1698741698']),
+      queued('t1', { ...samples.officialSend, Official_Account: '@TOA#_other', MsgKey: '13_1_1' }),
     ];
     const posts = planPosts(events);
-    expect(posts.map((p) => p.eventIds)).toEqual([['s1'], ['s2'], ['r1', 'r2', 'r3']]);
-    for (const post of posts.slice(0, 2)) {
-      const buttons = JSON.stringify(post.blocks);
-      expect(buttons).toContain(FEED_RECALL_ACTION_ID);
+    expect(posts.map((p) => p.eventIds)).toEqual([['r1', 'r2', 'r3'], ['s1', 's2'], ['t1']]);
+    expect(posts.map((p) => Boolean(p.sends))).toEqual([false, true, true]);
+    expect(JSON.stringify(posts[0]?.blocks)).not.toContain(FEED_RECALL_ACTION_ID);
+    const grouped = JSON.stringify(posts[1]?.blocks);
+    expect(grouped.split(`"action_id":"${FEED_RECALL_ACTION_ID}"`)).toHaveLength(3);
+    expect(grouped).toContain(`"action_id":"${FEED_RECALL_ALL_ACTION_ID}"`);
+    expect(grouped).toContain('Recall all 2 messages?');
+    expect(grouped).toContain(JSON.stringify(JSON.stringify({ group: posts[1]?.id })).slice(1, -1));
+    expect(JSON.stringify(posts[2]?.blocks)).toContain(FEED_RECALL_ACTION_ID);
+    expect(JSON.stringify(posts[2]?.blocks)).not.toContain(FEED_RECALL_ALL_ACTION_ID);
+    expectEveryEventOnce(posts, events);
+  });
+
+  it('puts a burst of 2,500 sends of one account in three posts, every send in one', () => {
+    const events = Array.from({ length: 2500 }, (_, i) => sent(`s${i}`, `${i}_1_1698741698`));
+    const posts = planPosts(events);
+    expect(posts.map((p) => p.eventIds.length)).toEqual([1000, 1000, 500]);
+    for (const post of posts) {
+      expectWithinLimits(post, SLACK_POST_LIMITS);
+      expect(post.file?.content).toBeDefined();
+      expect(JSON.stringify(post.blocks)).toContain(`Recall all ${post.eventIds.length}`);
     }
-    expect(JSON.stringify(posts[2]?.blocks)).not.toContain(FEED_RECALL_ACTION_ID);
     expectEveryEventOnce(posts, events);
   });
 
   it('posts one recall alone beside sent messages', () => {
     const events = [sent('s1', '10_1_1698741698'), official('r1', 'acc', ['1_1_1'])];
     const posts = planPosts(events);
-    expect(posts.map((p) => p.eventIds)).toEqual([['s1'], ['r1']]);
-    expect(posts[1]?.blocks).toEqual(renderEvent(events[1]?.event ?? sent('x', 'y').event).blocks);
+    expect(posts.map((p) => p.eventIds)).toEqual([['r1'], ['s1']]);
+    expect(posts[0]?.blocks).toEqual(renderEvent(events[1]?.event ?? sent('x', 'y').event).blocks);
   });
 
   it('attaches the file when an identifier had to be shortened, even if all events fit', () => {
@@ -375,16 +398,21 @@ describe('planPosts on random mixes', () => {
     const limits = randomLimits(seed);
     const posts = planPosts(events, limits);
     expectEveryEventOnce(posts, events);
-    const digests = posts.filter((p) => p.eventIds.length > 1);
+    const digests = posts.filter((p) => p.eventIds.length > 1 && !p.sends);
     expect(digests.length).toBeLessThanOrEqual(1);
     for (const post of posts) {
-      expectWithinLimits(post, post.eventIds.length > 1 ? limits : SLACK_POST_LIMITS);
+      expectWithinLimits(
+        post,
+        post.eventIds.length > 1 && !post.sends ? limits : SLACK_POST_LIMITS,
+      );
     }
     const sends = events.filter(
       (e) => e.event.body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg',
     );
     for (const send of sends) {
-      expect(posts.some((p) => p.eventIds.length === 1 && p.eventIds[0] === send.id)).toBe(true);
+      const post = posts.find((p) => p.eventIds.includes(send.id));
+      expect(post?.sends).toBe(true);
+      expect(post?.eventIds.every((id) => sends.some((s) => s.id === id))).toBe(true);
     }
   });
 });

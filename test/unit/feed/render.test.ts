@@ -339,7 +339,7 @@ describe('recalled posts', () => {
   });
 
   it('tells the recall in the thread, briefly', () => {
-    const reply = renderThreadReply(withdrawal, '71_1_1698741698');
+    const reply = renderThreadReply(withdrawal, ['71_1_1698741698']);
     expect(reply.text).toContain(':no_entry: Recalled');
     expect(reply.text).toContain(SAMPLE_TIME_TOKEN);
     expect(reply.text).toContain('`71_1_1698741698` of `@TOA#_2J4SZEAEL`');

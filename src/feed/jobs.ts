@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { ContextBlock } from '@slack/types';
+import type { QueuedEvent, Store } from '../store/store.js';
+import type { FeedEvent } from '../tencent/webhook/schemas.js';
+import { type PlannedPost, singleEventPost } from './batch.js';
+import { inlineCode } from './escape.js';
+import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
+import {
+  dateToken,
+  eventTimeMs,
+  narrowedToKeys,
+  renderEventDetails,
+  renderRecalledNotice,
+  renderThreadReply,
+} from './render.js';
+import type { JobState, WriteRunner } from './runner.js';
+import { renderSendGroup } from './sends.js';
+import type { FeedWrite, SlackText } from './writes.js';
+
+/** A set of events and the writes that deliver them. */
+export interface FeedJob {
+  eventIds: string[];
+  /** Its writes ack the events themselves (else the worker acks them once `run` resolves). */
+  acksItself: boolean;
+  run(runner: WriteRunner, state: JobState): Promise<void>;
+}
+
+type EventsById = ReadonlyMap<string, FeedEvent>;
+
+/** The write of a planned post; Slack refusing its blocks makes it plain text and a file. */
+export function postWrite(post: PlannedPost, events: EventsById, channel: string): FeedWrite {
+  return {
+    id: post.id,
+    kind: post.file ? 'file' : 'message',
+    channel,
+    content: { text: post.text, blocks: post.blocks },
+    ...(post.file ? { file: { title: post.file.title, content: post.file.content } } : {}),
+    eventIds: post.eventIds,
+    delivers: true,
+    ...(post.sends
+      ? {
+          links: (ts: string | undefined) =>
+            sendLinks(
+              post.id,
+              post.eventIds.flatMap((id) => events.get(id) ?? []),
+              channel,
+              ts,
+            ),
+        }
+      : {}),
+    fallback: (reason) => ({
+      ...postWrite(plainFallback(post, events, reason), events, channel),
+      fallback: undefined,
+    }),
+  };
+}
+
+export function postJob(post: PlannedPost, events: EventsById, channel: string): FeedJob {
+  return {
+    eventIds: post.eventIds,
+    acksItself: true,
+    run: async (runner, state) => {
+      await runner.run(postWrite(post, events, channel), state);
+    },
+  };
+}
+
+/** The last resort when Slack refuses our blocks: plain text, every event in the file. */
+function plainFallback(planned: PlannedPost, events: EventsById, reason: string): PlannedPost {
+  const included = planned.eventIds.flatMap((id) => events.get(id) ?? []);
+  const summary = `${included.length} recall event(s). Slack refused the formatted post (\`${reason}\`), so every detail is in the attached file.`;
+  return {
+    id: randomUUID(),
+    eventIds: planned.eventIds,
+    text: summary,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: summary } }],
+    ...(planned.sends ? { sends: true } : {}),
+    file: {
+      filename: `recall-events-${planned.id}.txt`,
+      title: `${included.length} recall events`,
+      content: included.map((e) => renderEventDetails(e)).join('\n\n'),
+    },
+  };
+}
+
+/** The post's content once `keys` of it are recalled by `withdrawal`; `undefined`: unknown post. */
+async function recalledContent(
+  store: Store,
+  post: LinkedPost,
+  withdrawal: FeedEvent,
+): Promise<SlackText | undefined> {
+  const { link, keys } = post;
+  if (!link.group) return renderRecalledNotice(link.event ?? withdrawal, withdrawal, keys[0]);
+  const record = await store.getPostLink(link.group);
+  if (!record?.sends) return undefined;
+  const recalled = [...new Set([...(record.recalled ?? []), ...keys])];
+  // Kept first, so that a later recall in the same post keeps this one's mark.
+  await store.savePostLink(link.group, { ...record, recalled });
+  const account =
+    withdrawal.body.CallbackCommand === 'OfficialAccount.CallbackAfterMsgWithDraw'
+      ? withdrawal.body.Official_Account
+      : '';
+  const id = link.group.slice(groupKey('').length);
+  const { text, blocks } = renderSendGroup({
+    id,
+    account,
+    sends: record.sends,
+    recalled: new Set(recalled),
+  });
+  return { text: `Recalled — ${text}`, blocks };
+}
+
+function insteadNote(post: LinkedPost, reason: string): ContextBlock {
+  const sent = post.link.event ? ` (sent ${dateToken(eventTimeMs(post.link.event))})` : '';
+  return {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
+      },
+    ],
+  };
+}
+
+/**
+ * A recall of Official Channel messages that the feed posted: each post is updated in place
+ * and the recall told in its thread, one reply per post naming its own keys; a post that is gone
+ * gets a new post instead; keys never posted get a post of their own. Each write has a step name,
+ * so after a restart the writes already made are not made again.
+ */
+export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: string): FeedJob {
+  const withdrawal = queued.event;
+  const write = (step: string, rest: Omit<FeedWrite, 'id' | 'step' | 'eventIds' | 'delivers'>) => ({
+    id: `${queued.id}:${step}`,
+    step,
+    eventIds: [queued.id],
+    delivers: false,
+    ...rest,
+  });
+  return {
+    eventIds: [queued.id],
+    acksItself: false,
+    run: async (runner, state) => {
+      const { body } = withdrawal;
+      if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return;
+      const keys = body.WithdrawMsgList.map((m) => m.MsgKey);
+      const { posts, unlinked } = await findLinkedPosts(store, body.Official_Account, keys);
+      for (const post of posts) {
+        const { ts } = post.link;
+        const instead = async (reason: string) => {
+          const { text, blocks } = singleEventPost(
+            { ...queued, event: narrowedToKeys(withdrawal, post.keys) },
+            '',
+          );
+          await runner.run(
+            write(`instead:${ts}`, {
+              kind: 'message',
+              channel,
+              content: { text, blocks: [...blocks, insteadNote(post, reason)] },
+            }),
+            state,
+          );
+        };
+        const content = await recalledContent(store, post, withdrawal);
+        if (!content) {
+          unlinked.push(...post.keys);
+          continue;
+        }
+        const updated = await runner.run(
+          write(`update:${ts}`, { kind: 'update', channel: post.link.channel, ts, content }),
+          state,
+        );
+        if (updated.outcome === 'gone') {
+          await instead(updated.reason);
+          continue;
+        }
+        const replied = await runner.run(
+          write(`reply:${ts}`, {
+            kind: 'reply',
+            channel: post.link.channel,
+            ts,
+            content: renderThreadReply(withdrawal, post.keys),
+          }),
+          state,
+        );
+        if (replied.outcome === 'gone') await instead(replied.reason);
+      }
+      if (unlinked.length > 0) {
+        const post = singleEventPost(
+          { ...queued, event: narrowedToKeys(withdrawal, unlinked) },
+          '',
+        );
+        await runner.run(
+          write('post', {
+            kind: post.file ? 'file' : 'message',
+            channel,
+            content: { text: post.text, blocks: post.blocks },
+            ...(post.file ? { file: { title: post.file.title, content: post.file.content } } : {}),
+          }),
+          state,
+        );
+      }
+    },
+  };
+}

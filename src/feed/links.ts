@@ -1,0 +1,94 @@
+import type { LinkToSave, PostAttempt, PostLink, Store } from '../store/store.js';
+import type { FeedEvent } from '../tencent/webhook/schemas.js';
+import { compactSend, sendBody } from './sends.js';
+
+/** The key under which the post of a sent Official Account message is remembered. */
+export function officialPostKey(account: string, msgKey: string): string {
+  return `oa:${account}:${msgKey}`;
+}
+
+/** The key of a group record: every send one post shows, and those recalled since. */
+export function groupKey(postId: string): string {
+  return `group:${postId}`;
+}
+
+/**
+ * What to remember of a post of sent messages, so that their recalls update it: a link per
+ * MsgKey, and for several sends a group record (which Recall all reads too). Other posts: none.
+ */
+export function sendLinks(
+  postId: string,
+  events: readonly FeedEvent[],
+  channel: string,
+  ts: string | undefined,
+): LinkToSave[] {
+  const sends = events.filter((e) => sendBody(e));
+  if (!ts || sends.length === 0 || sends.length !== events.length) return [];
+  const [only] = sends;
+  const onlyBody = only && sendBody(only);
+  if (sends.length === 1 && only && onlyBody) {
+    return [
+      {
+        key: officialPostKey(onlyBody.Official_Account, onlyBody.MsgKey),
+        link: { channel, ts, event: compactSend(only) },
+      },
+    ];
+  }
+  const group = groupKey(postId);
+  const record: PostLink = { channel, ts, sends: sends.map(compactSend), recalled: [] };
+  return [
+    { key: group, link: record },
+    ...sends.flatMap((event) => {
+      const body = sendBody(event);
+      return body
+        ? [
+            {
+              key: officialPostKey(body.Official_Account, body.MsgKey),
+              link: { channel, ts, group },
+            },
+          ]
+        : [];
+    }),
+  ];
+}
+
+/** Links for a recorded write found in Slack after a restart: the same as when it was made. */
+export function sendLinksOfAttempt(
+  attempt: PostAttempt,
+  eventsById: ReadonlyMap<string, FeedEvent>,
+  ts: string,
+): LinkToSave[] {
+  if (!attempt.delivers) return [];
+  const events = attempt.eventIds.flatMap((id) => eventsById.get(id) ?? []);
+  return sendLinks(attempt.id, events, attempt.channel, ts);
+}
+
+/** One post that a recall's MsgKeys were shown in, and which of the keys it showed. */
+export interface LinkedPost {
+  link: PostLink;
+  keys: string[];
+}
+
+/** Where each MsgKey of an Official Channel recall was posted, grouped by post; and the rest. */
+export async function findLinkedPosts(
+  store: Store,
+  account: string,
+  msgKeys: readonly string[],
+): Promise<{ posts: LinkedPost[]; unlinked: string[] }> {
+  const keys = [...new Set(msgKeys)];
+  const links = await Promise.all(keys.map((k) => store.getPostLink(officialPostKey(account, k))));
+  const posts = new Map<string, LinkedPost>();
+  const unlinked: string[] = [];
+  keys.forEach((key, i) => {
+    const link = links[i];
+    if (!link) {
+      unlinked.push(key);
+      return;
+    }
+    const where = `${link.channel} ${link.ts}`;
+    const post = posts.get(where) ?? { link, keys: [] };
+    post.keys.push(key);
+    posts.set(where, post);
+  });
+  return { posts: [...posts.values()], unlinked };
+}

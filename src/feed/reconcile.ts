@@ -1,0 +1,187 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Health } from '../http/health.js';
+import type { Metrics } from '../http/metrics.js';
+import { sleep } from '../lib/sleep.js';
+import type { Logger } from '../log.js';
+import { classifySlackError } from '../slack/errors.js';
+import type { PostAttempt } from '../store/store.js';
+
+/** The `event_type` of the metadata every feed post carries. */
+export const FEED_POST_EVENT_TYPE = 'recall_bot_feed_post';
+
+/** The metadata that marks a post as the one write `attemptId` made. */
+export function postMark(attemptId: string): {
+  event_type: string;
+  event_payload: { attempt: string };
+} {
+  return { event_type: FEED_POST_EVENT_TYPE, event_payload: { attempt: attemptId } };
+}
+
+export type Lookup =
+  /** Slack holds the write: it must not be made again. */
+  | { outcome: 'found'; ts: string }
+  /** Slack does not hold it: making it now makes it once. */
+  | { outcome: 'absent' }
+  /** The channel's history cannot be read: making it again may make it twice. */
+  | { outcome: 'unavailable'; reason: string };
+
+/** Slack's answers meaning this token may not read the channel's history. */
+const NO_HISTORY = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'no_permission',
+  'access_denied',
+]);
+
+/** Our clock and Slack's may differ; a post is looked for from this long before the attempt. */
+const CLOCK_SKEW_S = 300;
+const PAGE_SIZE = 200;
+/** Pages read before giving up (the posts made since the attempt are normally a handful). */
+const MAX_PAGES = 25;
+const RATE_LIMIT_RETRIES = 5;
+const HEALTH_REASON = 'exactly-once delivery unavailable';
+
+const historySchema = z.object({
+  messages: z
+    .array(
+      z.object({
+        ts: z.string(),
+        metadata: z
+          .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) })
+          .partial()
+          .optional(),
+        files: z.array(z.object({ name: z.string().optional() })).optional(),
+      }),
+    )
+    .default([]),
+  has_more: z.boolean().optional(),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+
+type HistoryPage = z.infer<typeof historySchema>;
+
+function isMarked(message: HistoryPage['messages'][number], attempt: PostAttempt): boolean {
+  if (attempt.kind === 'file') {
+    return Boolean(attempt.fileName && message.files?.some((f) => f.name === attempt.fileName));
+  }
+  return (
+    message.metadata?.event_type === FEED_POST_EVENT_TYPE &&
+    message.metadata.event_payload?.attempt === attempt.id
+  );
+}
+
+export interface ReconcilerOptions {
+  slack: WebClient;
+  channel: string;
+  logger: Logger;
+  health: Health;
+  metrics: Metrics;
+}
+
+/**
+ * Looks in the channel for a write the app recorded but never heard back about (it was killed,
+ * or the answer was lost): Slack has no idempotency key, so the app marks each post and reads
+ * the channel's history (`channels:history` / `groups:history`) before making it again.
+ */
+export class Reconciler {
+  /** `false` once Slack said the history cannot be read; `undefined` until known. */
+  private available: boolean | undefined;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  /** Finds out at start whether history can be read, so `/healthz` says so from the start. */
+  async probe(): Promise<void> {
+    try {
+      await this.options.slack.conversations.history({ channel: this.options.channel, limit: 1 });
+      this.setAvailable(true);
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (NO_HISTORY.has(failure.reason)) this.setAvailable(false, failure.reason);
+    }
+  }
+
+  /** Where the write of `attempt` is in Slack, if it is. Throws when Slack cannot be asked now. */
+  async find(attempt: PostAttempt): Promise<Lookup> {
+    // An update can be made again without harm; there is nothing to look for.
+    if (attempt.kind === 'update') return { outcome: 'absent' };
+    const { metrics } = this.options;
+    let result: Lookup;
+    try {
+      result = await this.search(attempt);
+    } catch (error) {
+      const failure = classifySlackError(error, 'existing_post');
+      if (failure.kind === 'gone') {
+        result = { outcome: 'absent' };
+      } else if (NO_HISTORY.has(failure.reason)) {
+        this.setAvailable(false, failure.reason);
+        result = { outcome: 'unavailable', reason: failure.reason };
+      } else {
+        throw error;
+      }
+    }
+    metrics.reconciliations.inc({ outcome: result.outcome });
+    return result;
+  }
+
+  private async search(attempt: PostAttempt): Promise<Lookup> {
+    const oldest = (attempt.startedAt / 1000 - CLOCK_SKEW_S).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await this.page(attempt, oldest, cursor);
+      this.setAvailable(true);
+      const found = answer.messages.find((m) => isMarked(m, attempt));
+      if (found) return { outcome: 'found', ts: found.ts };
+      cursor = answer.response_metadata?.next_cursor || undefined;
+      if (!answer.has_more || !cursor) return { outcome: 'absent' };
+    }
+    this.options.logger.warn('gave up looking for an unrecorded post in a long history', {
+      attempt: attempt.id,
+    });
+    return { outcome: 'unavailable', reason: `more than ${MAX_PAGES * PAGE_SIZE} messages since` };
+  }
+
+  private async page(attempt: PostAttempt, oldest: string, cursor?: string): Promise<HistoryPage> {
+    const { slack } = this.options;
+    const common = {
+      channel: attempt.channel,
+      oldest,
+      limit: PAGE_SIZE,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    };
+    for (let retry = 0; ; retry++) {
+      try {
+        const answer =
+          attempt.kind === 'reply'
+            ? await slack.conversations.replies({ ...common, ts: attempt.threadTs ?? '' })
+            : await slack.conversations.history(common);
+        return historySchema.parse(answer);
+      } catch (error) {
+        const failure = classifySlackError(error);
+        if (failure.kind !== 'rate_limited' || retry >= RATE_LIMIT_RETRIES) throw error;
+        await sleep(failure.retryAfterMs);
+      }
+    }
+  }
+
+  private setAvailable(available: boolean, reason?: string): void {
+    const { health, logger } = this.options;
+    if (available) {
+      if (this.available === false) logger.info('channel history readable: exactly-once delivery');
+      health.setProblem('reconcile', undefined);
+    } else {
+      if (this.available !== false) {
+        logger.warn(
+          'cannot read the channel history: after a crash a post may be made twice (add channels:history and groups:history)',
+          { reason },
+        );
+      }
+      health.setProblem(
+        'reconcile',
+        `${HEALTH_REASON}: cannot read the channel history (${reason}); add channels:history and groups:history`,
+      );
+    }
+    this.available = available;
+  }
+}

@@ -1,0 +1,155 @@
+import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { FeedEvent, OfficialSend } from '../tencent/webhook/schemas.js';
+import { escapeText, inlineCode, truncate } from './escape.js';
+import {
+  dateToken,
+  eventTimeMs,
+  messagePreview,
+  recallButtonElement,
+  renderEventDetails,
+} from './render.js';
+
+export const FEED_RECALL_ALL_ACTION_ID = 'feed_recall_all';
+
+/** Sent messages one group post shows at most: what one recall may take (Recall all). */
+export const MAX_SENDS_PER_POST = 1000;
+/** Sends shown with their own section and Recall button; the rest are in the attached file. */
+const MAX_SECTIONS = 20;
+/** Characters of a send's preview in its section. */
+const PREVIEW_MAX = 150;
+/** Characters of text the sections may hold together (Slack refuses long messages). */
+const SECTIONS_BUDGET = 9_000;
+
+/** Several sent messages of one Official Account, shown in one post. */
+export interface SendGroup {
+  /** The key of its stored record (the Recall all button carries it). */
+  id: string;
+  account: string;
+  sends: readonly FeedEvent[];
+  /** MsgKeys recalled since the post was made. */
+  recalled: ReadonlySet<string>;
+}
+
+export function sendBody(event: FeedEvent): OfficialSend | undefined {
+  return event.body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg'
+    ? event.body
+    : undefined;
+}
+
+/** A send as kept in a group record: the preview instead of the whole body (bounded size). */
+export function compactSend(event: FeedEvent): FeedEvent {
+  const body = sendBody(event);
+  if (!body) return event;
+  const { CloudCustomData: _dropped, ...rest } = body;
+  return {
+    ...event,
+    body: {
+      ...rest,
+      MsgBody: [
+        { MsgType: 'TIMTextElem', MsgContent: { Text: truncate(messagePreview(body), 300) } },
+      ],
+    },
+  };
+}
+
+function context(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function sendSection(send: OfficialSend, event: FeedEvent, recalled: boolean): SectionBlock {
+  const from = send.From_Account ? ` · from ${inlineCode(send.From_Account, 80)}` : '';
+  const preview = truncate(escapeText(messagePreview(send)).replace(/\s+/g, ' '), PREVIEW_MAX);
+  const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.MsgKey, 80)}${from}`;
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `${head}\n>${preview === '' ? '_(no text)_' : preview}` },
+    ...(recalled ? {} : { accessory: recallButtonElement(send) }),
+  };
+}
+
+function recallAllButton(group: SendGroup, count: number): Button {
+  const account = truncate(escapeText(group.account), 60);
+  return {
+    type: 'button',
+    action_id: FEED_RECALL_ALL_ACTION_ID,
+    style: 'danger',
+    text: { type: 'plain_text', text: `Recall all ${count}` },
+    value: JSON.stringify({ group: group.id }),
+    confirm: {
+      title: { type: 'plain_text', text: `Recall all ${count} messages?` },
+      text: {
+        type: 'plain_text',
+        text: truncate(
+          `All ${count} messages of Official Channel ${account} in this post will be removed for every follower who received them. A recall cannot be undone.`,
+          300,
+        ),
+      },
+      confirm: { type: 'plain_text', text: 'Recall all' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+    },
+  };
+}
+
+/**
+ * Several sent messages of one account as one post: a section each (with its own Recall
+ * button) as far as Slack's limits allow, the rest counted and in the attached file, and a
+ * danger-styled Recall all button whose confirm dialog states the count. Recalled sends are
+ * marked and lose their buttons. `overflow`: some sends are only in the file.
+ */
+export function renderSendGroup(group: SendGroup): {
+  text: string;
+  blocks: KnownBlock[];
+  overflow: boolean;
+} {
+  const sends = group.sends.flatMap((event) => {
+    const body = sendBody(event);
+    return body ? [{ event, body }] : [];
+  });
+  const times = sends.map((s) => eventTimeMs(s.event));
+  const from = Math.min(...times);
+  const to = Math.max(...times);
+  const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
+  const recalledCount = sends.filter((s) => group.recalled.has(s.body.MsgKey)).length;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `${sends.length} Official Channel messages sent` },
+    },
+    context(
+      [
+        `*Account* ${inlineCode(group.account, 200)}`,
+        `:clock3: ${range}`,
+        ...(recalledCount > 0 ? [`:no_entry: ${recalledCount} recalled`] : []),
+      ].join(' · '),
+    ),
+  ];
+  let used = 0;
+  let shown = 0;
+  for (const { event, body } of sends.slice(0, MAX_SECTIONS)) {
+    const block = sendSection(body, event, group.recalled.has(body.MsgKey));
+    const length = block.text?.text.length ?? 0;
+    if (used + length > SECTIONS_BUDGET) break;
+    blocks.push(block);
+    used += length;
+    shown++;
+  }
+  const hidden = sends.length - shown;
+  if (hidden > 0) {
+    blocks.push(
+      context(`:page_facing_up: … and ${hidden} more — every message in the attached file`),
+    );
+  }
+  const open = sends.length - recalledCount;
+  if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
+  const text = truncate(
+    `${sends.length} Official Channel messages sent by ${escapeText(group.account)}`,
+    3000,
+  );
+  return { text, blocks, overflow: hidden > 0 };
+}
+
+/** Every send of a group in full, for the attached file. */
+export function sendGroupDetails(sends: readonly FeedEvent[]): string {
+  return `${sends.map((event) => renderEventDetails(event)).join('\n\n')}\n`;
+}
