@@ -341,6 +341,7 @@ export class SqliteStore implements Store {
     ]);
   }
 
+  /** Each attempt names the events asked about that it covers. */
   async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
     if (eventIds.length === 0) return [];
     const rows = this.db
@@ -348,9 +349,11 @@ export class SqliteStore implements Store {
         'SELECT DISTINCT a.record FROM attempt_events e JOIN post_attempts a ON a.id = e.attempt_id WHERE e.event_id IN (SELECT value FROM json_each(?))',
       )
       .all(ids(eventIds)) as { record: string }[];
+    const asked = new Set(eventIds);
     return rows.flatMap((row) => {
       const parsed = postAttemptSchema.safeParse(JSON.parse(row.record));
-      return parsed.success ? [parsed.data] : [];
+      if (!parsed.success) return [];
+      return [{ ...parsed.data, eventIds: parsed.data.eventIds.filter((id) => asked.has(id)) }];
     });
   }
 

@@ -125,7 +125,7 @@ export interface Store {
   finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void>;
   /** Forgets a write that Slack certainly did not make (it answered with an error). */
   abandonAttempt(id: string): Promise<void>;
-  /** Every recorded write of these events, started or done. */
+  /** Every recorded write of these events, started or done; each names those of them it covers. */
   attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]>;
 
   /** Remembers the Slack post of an event, under a key such as an account and MsgKey. */

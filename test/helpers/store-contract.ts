@@ -21,6 +21,11 @@ export function c2cEvent(msgKey: string): FeedEvent {
   };
 }
 
+function keyOf(queued: { event: FeedEvent } | undefined): string | undefined {
+  const body = queued?.event.body;
+  return body?.CallbackCommand === 'C2C.CallbackAfterMsgWithDraw' ? body.MsgKey : undefined;
+}
+
 /** What every Store must do, whatever it keeps its data in. */
 export function describeStoreContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
@@ -128,6 +133,111 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it('reports health', async () => {
       await expect(store.check()).resolves.toBeUndefined();
+    });
+
+    it('hands released events out again at once, and tells the oldest waiting', async () => {
+      expect(await store.oldestPendingAt()).toBeUndefined();
+      const before = Date.now();
+      await store.enqueue('r1', c2cEvent('r1'));
+      await store.enqueue('r2', c2cEvent('r2'));
+      const oldest = await store.oldestPendingAt();
+      expect(oldest).toBeGreaterThanOrEqual(before - 1000);
+      const claimed = await store.claim(10, 0);
+      expect(claimed).toHaveLength(2);
+      expect(await store.claim(10, 0)).toEqual([]);
+      await store.release(claimed.map((e) => e.id));
+      expect((await store.claim(10, 0)).map(keyOf)).toEqual(['r1', 'r2']);
+    });
+
+    it('sets dead letters aside until they are replayed, and still refuses their copies', async () => {
+      await store.enqueue('d1', c2cEvent('d1'));
+      await store.enqueue('d2', c2cEvent('d2'));
+      const [first, second] = await store.claim(10, 0);
+      await store.deadLetter([first?.id ?? ''], 'own: invalid_blocks');
+      await store.release([second?.id ?? '']);
+      expect(await store.pendingCount()).toBe(1);
+      expect(await store.deadLetterCount()).toBe(1);
+      const [letter] = await store.deadLetters();
+      expect(letter).toMatchObject({ id: first?.id, reason: 'own: invalid_blocks' });
+      expect(letter?.event).toEqual(c2cEvent('d1'));
+      expect((await store.claim(10, 0)).map(keyOf)).toEqual(['d2']);
+      expect(await store.enqueue('d1', c2cEvent('d1'))).toBe(false);
+      expect(await store.replayDeadLetters()).toBe(1);
+      expect(await store.deadLetterCount()).toBe(0);
+      expect((await store.claim(10, 0)).map(keyOf)).toEqual(['d1']);
+    });
+
+    it('records writes, and finishes one with its acks and links in one step', async () => {
+      await store.enqueue('w1', c2cEvent('w1'));
+      await store.enqueue('w2', c2cEvent('w2'));
+      const [a, b] = await store.claim(10, 0);
+      const ids = [a?.id ?? '', b?.id ?? ''];
+      const attempt = {
+        id: 'attempt-1',
+        eventIds: ids,
+        kind: 'message' as const,
+        channel: 'C1',
+        delivers: true,
+        state: 'started' as const,
+        startedAt: 1_700_000_000_000,
+      };
+      await store.beginAttempt(attempt);
+      await store.beginAttempt({
+        ...attempt,
+        id: 'step-1',
+        step: 'reply:1',
+        delivers: false,
+        eventIds: [ids[0] ?? ''],
+      });
+      expect((await store.attemptsFor(ids)).map((x) => x.id).sort()).toEqual([
+        'attempt-1',
+        'step-1',
+      ]);
+      await store.abandonAttempt('step-1');
+      expect(await store.attemptsFor([ids[0] ?? ''])).toEqual([{ ...attempt, eventIds: [ids[0]] }]);
+      await store.close();
+      store = await factory.reopen();
+      expect(await store.attemptsFor(ids)).toEqual([attempt]);
+      await store.claim(10, 0);
+      await store.finishAttempt(attempt, {
+        outcome: 'posted',
+        ts: '1.000200',
+        ack: ids,
+        links: [{ key: 'oa:x:9', link: { channel: 'C1', ts: '1.000200' } }],
+      });
+      expect(await store.pendingCount()).toBe(0);
+      expect(await store.getPostLink('oa:x:9')).toEqual({ channel: 'C1', ts: '1.000200' });
+      expect(await store.attemptsFor(ids)).toEqual([]);
+    });
+
+    it("keeps a done step recorded until its event is acked, and a replayed one's writes", async () => {
+      await store.enqueue('s1', c2cEvent('s1'));
+      const [event] = await store.claim(10, 0);
+      const id = event?.id ?? '';
+      const step = {
+        id: `${id}:reply:1`,
+        step: 'reply:1',
+        eventIds: [id],
+        kind: 'reply' as const,
+        channel: 'C1',
+        threadTs: '1.000100',
+        delivers: false,
+        state: 'started' as const,
+        startedAt: 1_700_000_000_000,
+      };
+      await store.beginAttempt(step);
+      await store.finishAttempt(step, { outcome: 'posted', ts: '1.000300' });
+      const done = { ...step, state: 'done', outcome: 'posted', ts: '1.000300' };
+      expect(await store.attemptsFor([id])).toEqual([done]);
+      await store.deadLetter([id], 'own: thread');
+      await store.replayDeadLetters([id]);
+      const [again] = await store.claim(10, 0);
+      expect(keyOf(again)).toBe('s1');
+      expect(await store.attemptsFor([again?.id ?? ''])).toEqual([
+        { ...done, eventIds: [again?.id] },
+      ]);
+      await store.ack([again?.id ?? '']);
+      expect(await store.attemptsFor([again?.id ?? ''])).toEqual([]);
     });
   });
 }

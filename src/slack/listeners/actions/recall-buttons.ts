@@ -1,6 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { groupKey } from '../../../feed/links.js';
+import { FEED_RECALL_ACTION_ID } from '../../../feed/render.js';
+import { FEED_RECALL_ALL_ACTION_ID, sendBody } from '../../../feed/sends.js';
 import { type PendingRecall, takeConfirmation } from '../../../recall/confirmations.js';
 import type { ReplyChannel } from '../../../recall/service.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
@@ -85,45 +88,107 @@ const feedValueSchema = z.object({
 /** How long a feed button stays taken after a click, so a double click recalls once. */
 const FEED_CLICK_LOCK_MS = 5 * 60 * 1000;
 
-/** `feed_recall`: the Recall button on a feed post (Slack's confirm dialog is the confirmation). */
+/** Where a feed button was clicked: the post (its thread gets the answers) and the clicker. */
+function feedPostOf(
+  body: unknown,
+): { payload: ButtonPayload; channel: string; postTs: string; value: string } | undefined {
+  const payload = parseButton(body);
+  const channel = payload?.container?.channel_id ?? payload?.channel?.id;
+  const postTs = payload?.message?.ts;
+  if (!payload || !channel || !postTs) return undefined;
+  return { payload, channel, postTs, value: payload.actions[0]?.value ?? '' };
+}
+
+function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Recalls messages shown in one feed post, after Slack's confirm dialog: the answers go to the
+ * post's thread; a lock keeps a double click from recalling twice.
+ */
+async function recallFromFeedPost(
+  deps: ListenerDeps,
+  client: WebClient,
+  where: { payload: ButtonPayload; channel: string; postTs: string },
+  request: { lock: string; account: string; msgKeys: string[] },
+): Promise<void> {
+  const { payload, channel, postTs } = where;
+  if (!(await deps.store.acquire(request.lock, FEED_CLICK_LOCK_MS))) {
+    await client.chat.postEphemeral({
+      channel,
+      user: payload.user.id,
+      thread_ts: postTs,
+      text: 'This is already being recalled; the result is in the thread.',
+    });
+    return;
+  }
+  const pending: PendingRecall = {
+    account: request.account,
+    msgKeys: request.msgKeys,
+    requestedBy: payload.user.id,
+    origin: { kind: 'feed', channel, threadTs: postTs },
+  };
+  await deps.recall.run(pending, payload.user.id, threadReply(client, channel, postTs));
+}
+
+/** `feed_recall`: the Recall button of one sent message on a feed post. */
 export function feedRecallButton(deps: ListenerDeps) {
   return async ({ ack, body, client }: ButtonArgs) => {
     await ack();
-    const payload = parseButton(body);
-    const channel = payload?.container?.channel_id ?? payload?.channel?.id;
-    const postTs = payload?.message?.ts;
-    let value: z.infer<typeof feedValueSchema> | undefined;
-    try {
-      value = feedValueSchema.parse(JSON.parse(payload?.actions[0]?.value ?? ''));
-    } catch {
-      value = undefined;
-    }
-    if (!payload || !channel || !postTs || !value) {
+    const where = feedPostOf(body);
+    const value = where && parseJson(feedValueSchema, where.value);
+    if (!where || !value) {
       deps.logger.warn('unreadable feed recall button payload');
       return;
     }
-    const reply = threadReply(client, channel, postTs);
-    if (
-      !(await deps.store.acquire(
-        `feed-recall:${value.account}:${value.msgKey}`,
-        FEED_CLICK_LOCK_MS,
-      ))
-    ) {
+    await recallFromFeedPost(deps, client, where, {
+      lock: `feed-recall:${value.account}:${value.msgKey}`,
+      account: value.account,
+      msgKeys: [value.msgKey],
+    });
+  };
+}
+
+const groupValueSchema = z.object({ group: z.string().min(1).max(100) });
+
+/** `feed_recall_all`: Recall all on a feed post of several sent messages of one account. */
+export function feedRecallAllButton(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ButtonArgs) => {
+    await ack();
+    const where = feedPostOf(body);
+    const value = where && parseJson(groupValueSchema, where.value);
+    if (!where || !value) {
+      deps.logger.warn('unreadable feed recall-all button payload');
+      return;
+    }
+    const record = await deps.store.getPostLink(groupKey(value.group));
+    const recalled = new Set(record?.recalled ?? []);
+    const sends = (record?.sends ?? []).flatMap((event) => {
+      const send = sendBody(event);
+      return send && !recalled.has(send.MsgKey) ? [send] : [];
+    });
+    const [first] = sends;
+    if (!first) {
       await client.chat.postEphemeral({
-        channel,
-        user: payload.user.id,
-        thread_ts: postTs,
-        text: 'This message is already being recalled; the result is in the thread.',
+        channel: where.channel,
+        user: where.payload.user.id,
+        thread_ts: where.postTs,
+        text: record
+          ? 'Every message of this post was already recalled.'
+          : 'The messages of this post are no longer known (posts are remembered 30 days); recall them with `/recall`.',
       });
       return;
     }
-    const pending: PendingRecall = {
-      account: value.account,
-      msgKeys: [value.msgKey],
-      requestedBy: payload.user.id,
-      origin: { kind: 'feed', channel, threadTs: postTs },
-    };
-    await deps.recall.run(pending, payload.user.id, reply);
+    await recallFromFeedPost(deps, client, where, {
+      lock: `feed-recall-all:${value.group}`,
+      account: first.Official_Account,
+      msgKeys: sends.map((s) => s.MsgKey),
+    });
   };
 }
 
@@ -131,5 +196,6 @@ export function register(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>('confirm_recall', confirmedRecallButton(deps));
   app.action<BlockAction>('retry_recall', confirmedRecallButton(deps));
   app.action<BlockAction>('cancel_recall', cancelRecallButton(deps));
-  app.action<BlockAction>('feed_recall', feedRecallButton(deps));
+  app.action<BlockAction>(FEED_RECALL_ACTION_ID, feedRecallButton(deps));
+  app.action<BlockAction>(FEED_RECALL_ALL_ACTION_ID, feedRecallAllButton(deps));
 }
