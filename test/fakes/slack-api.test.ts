@@ -463,3 +463,649 @@ describe('fake Slack Web API, through a real WebClient', () => {
     await slack.waitFor(async () => ready, 1000);
   });
 });
+
+/** The `data` of a Slack refusal, which carries extra fields such as `needed`. */
+async function refusal(call: Promise<unknown>): Promise<Record<string, unknown>> {
+  const error = await failure(call);
+  expect(error.code).toBe(ErrorCode.PlatformError);
+  return (error as WebAPIPlatformError).data as unknown as Record<string, unknown>;
+}
+
+/** A Web API call as raw JSON over fetch, as a client that is killed mid-call would make it. */
+function rawCall(
+  fake: FakeSlack,
+  method: string,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(`${fake.apiUrl}${method}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${DEFAULT_FAKE_TOKEN}`,
+      'content-type': 'application/json; charset=utf-8',
+    },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+type Listed = Record<string, unknown> & { ts?: string };
+
+function listed(page: { messages?: unknown[] }): Listed[] {
+  return (page.messages ?? []) as Listed[];
+}
+
+const MARK = { event_type: 'recall_feed_post', event_payload: { event: 'E1', n: 2 } };
+
+describe('fake Slack: message metadata, history and threads', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(() => {
+    slack.reset();
+    client = clientFor(slack, DEFAULT_FAKE_TOKEN);
+  });
+
+  it('stores metadata from form and JSON bodies, and refuses a malformed one', async () => {
+    const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'a', metadata: MARK });
+    const json = await rawCall(slack, 'chat.postMessage', {
+      channel: CHANNEL,
+      text: 'b',
+      metadata: MARK,
+    });
+    expect(await json.json()).toMatchObject({ ok: true });
+    expect(slack.messages.map((m) => m.metadata)).toEqual([MARK, MARK]);
+    expect(slack.messages[0]?.ts).toBe(posted.ts);
+
+    const malformed: unknown[] = [
+      'not json',
+      { event_type: 'x' },
+      { event_type: 1, event_payload: {} },
+      { event_type: '', event_payload: {} },
+      { event_type: 'x', event_payload: [1] },
+      {},
+    ];
+    for (const metadata of malformed) {
+      const data = await refusal(
+        client.apiCall('chat.postMessage', { channel: CHANNEL, text: 'x', metadata }),
+      );
+      expect(data.error, JSON.stringify(metadata)).toBe('invalid_metadata_format');
+    }
+    expect(slack.messages).toHaveLength(2);
+  });
+
+  it('keeps metadata through chat.update unless replaced, and removes it with {}', async () => {
+    const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'a', metadata: MARK });
+    const ts = posted.ts ?? '';
+    await client.chat.update({ channel: CHANNEL, ts, text: 'b' });
+    expect(slack.messages[0]).toMatchObject({ text: 'b', metadata: MARK });
+    const other = { event_type: 'other', event_payload: { k: 'v' } };
+    await client.chat.update({ channel: CHANNEL, ts, text: 'c', metadata: other });
+    expect(slack.messages[0]?.metadata).toEqual(other);
+    const bad = await refusal(
+      client.apiCall('chat.update', {
+        channel: CHANNEL,
+        ts,
+        text: 'd',
+        metadata: { event_type: 'x' },
+      }),
+    );
+    expect(bad.error).toBe('invalid_metadata_format');
+    expect(slack.messages[0]).toMatchObject({ text: 'c', metadata: other });
+    await client.apiCall('chat.update', { channel: CHANNEL, ts, text: 'e', metadata: {} });
+    expect(slack.messages[0]?.metadata).toBeUndefined();
+  });
+
+  /** A: metadata; B: parent of two replies; an ephemeral; another channel; a file share. */
+  async function channelWithEverything() {
+    const a = await client.chat.postMessage({ channel: CHANNEL, text: 'A', metadata: MARK });
+    const b = await client.chat.postMessage({ channel: CHANNEL, text: 'B' });
+    const r1 = await client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'r1',
+      thread_ts: b.ts ?? '',
+      metadata: MARK,
+    });
+    await client.chat.postEphemeral({ channel: CHANNEL, user: 'UADMIN', text: 'eph' });
+    await client.chat.postMessage({ channel: 'COTHER', text: 'elsewhere' });
+    await client.filesUploadV2({
+      channel_id: CHANNEL,
+      thread_ts: b.ts ?? '',
+      filename: 'r2.txt',
+      content: 'r2',
+    });
+    await client.filesUploadV2({
+      channel_id: CHANNEL,
+      initial_comment: 'F',
+      filename: 'results.csv',
+      title: 'Results',
+      content: 'k,v\r\n',
+    });
+    const file = slack.messages.at(-1);
+    const r2 = slack.messages.at(-2);
+    return {
+      a: a.ts ?? '',
+      b: b.ts ?? '',
+      r1: r1.ts ?? '',
+      r2: r2?.ts ?? '',
+      f: file?.ts ?? '',
+      file,
+    };
+  }
+
+  it('lists top-level messages newest first, with files, reply counts and metadata on request', async () => {
+    const { a, b, r2, f, file } = await channelWithEverything();
+    const plain = await client.conversations.history({ channel: CHANNEL });
+    expect(plain).toMatchObject({ ok: true, has_more: false });
+    const messages = listed(plain);
+    expect(messages.map((m) => m.ts)).toEqual([f, b, a]);
+    expect(messages[0]).toMatchObject({
+      type: 'message',
+      user: fakeSlackIdentity.botUserId,
+      bot_id: fakeSlackIdentity.botId,
+      text: 'F',
+      files: [
+        {
+          id: file?.files?.[0]?.id,
+          name: 'results.csv',
+          title: 'Results',
+          mimetype: 'text/csv',
+          filetype: 'csv',
+        },
+      ],
+    });
+    expect(messages[1]).toMatchObject({
+      text: 'B',
+      thread_ts: b,
+      reply_count: 2,
+      latest_reply: r2,
+    });
+    expect(messages[2]?.reply_count).toBeUndefined();
+    expect(messages[2]?.thread_ts).toBeUndefined();
+    expect(messages.some((m) => 'metadata' in m)).toBe(false);
+
+    const rich = listed(
+      await client.conversations.history({ channel: CHANNEL, include_all_metadata: true }),
+    );
+    expect(rich.map((m) => m.metadata)).toEqual([undefined, undefined, MARK]);
+    expect(listed(await client.conversations.history({ channel: 'CEMPTY' }))).toEqual([]);
+    const noChannel = await refusal(client.apiCall('conversations.history', {}));
+    expect(noChannel.error).toBe('channel_not_found');
+  });
+
+  it('bounds history by oldest and latest, inclusive only when asked', async () => {
+    const { a, b, f } = await channelWithEverything();
+    const between = async (extra: Record<string, unknown>) =>
+      listed(
+        (await client.apiCall('conversations.history', {
+          channel: CHANNEL,
+          oldest: a,
+          latest: f,
+          ...extra,
+        })) as {
+          messages?: unknown[];
+        },
+      ).map((m) => m.ts);
+    expect(await between({})).toEqual([b]);
+    expect(await between({ inclusive: true })).toEqual([f, b, a]);
+    expect(await between({ inclusive: '1' })).toEqual([f, b, a]);
+    expect(await between({ inclusive: false })).toEqual([b]);
+    const seconds = a.split('.')[0] ?? '';
+    expect(await between({ oldest: String(Number(seconds) + 100_000), latest: undefined })).toEqual(
+      [],
+    );
+    const bad = await refusal(
+      client.apiCall('conversations.history', { channel: CHANNEL, oldest: 'yesterday' }),
+    );
+    expect(bad.error).toBe('invalid_ts_oldest');
+  });
+
+  it('pages history with has_more and an opaque cursor', async () => {
+    const posted: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      posted.push((await client.chat.postMessage({ channel: CHANNEL, text: `m${i}` })).ts ?? '');
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.conversations.history({
+        channel: CHANNEL,
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      pages += 1;
+      seen.push(...listed(page).map((m) => m.ts ?? ''));
+      cursor = page.response_metadata?.next_cursor;
+      expect(page.has_more).toBe(Boolean(cursor));
+      if (cursor) expect(posted.some((ts) => cursor?.includes(ts))).toBe(false);
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...posted].reverse());
+    const bad = await refusal(
+      client.conversations.history({ channel: CHANNEL, cursor: 'garbage!' }),
+    );
+    expect(bad.error).toBe('invalid_cursor');
+  });
+
+  it('answers 100 messages by default and at most 999', async () => {
+    // Straight into the store: a thousand posts over HTTP would cost the suite a second.
+    for (let i = 0; i < 1000; i++) {
+      slack.messages.push({ channel: CHANNEL, ts: `1700000000.${String(i).padStart(6, '0')}` });
+    }
+    const byDefault = await client.conversations.history({ channel: CHANNEL });
+    expect(listed(byDefault)).toHaveLength(100);
+    expect(listed(byDefault)[0]?.ts).toBe('1700000000.000999');
+    expect(byDefault.has_more).toBe(true);
+    const most = await client.conversations.history({ channel: CHANNEL, limit: 5000 });
+    expect(listed(most)).toHaveLength(999);
+    expect(most.has_more).toBe(true);
+  });
+
+  it('answers a thread: the parent first, then its replies oldest first', async () => {
+    const { a, b, r1, r2 } = await channelWithEverything();
+    const thread = listed(await client.conversations.replies({ channel: CHANNEL, ts: b }));
+    expect(thread.map((m) => m.ts)).toEqual([b, r1, r2]);
+    expect(thread[0]).toMatchObject({ thread_ts: b, reply_count: 2 });
+    expect(thread[1]).toMatchObject({ text: 'r1', thread_ts: b });
+    expect(thread[2]).toMatchObject({ thread_ts: b, files: [{ name: 'r2.txt' }] });
+    expect(thread.some((m) => 'metadata' in m)).toBe(false);
+    const rich = listed(
+      await client.conversations.replies({ channel: CHANNEL, ts: b, include_all_metadata: true }),
+    );
+    expect(rich.map((m) => m.metadata)).toEqual([undefined, MARK, undefined]);
+    // A reply's ts names the same thread; a message without replies is a thread of one.
+    expect(
+      listed(await client.conversations.replies({ channel: CHANNEL, ts: r1 })).map((m) => m.ts),
+    ).toEqual([b, r1, r2]);
+    expect(
+      listed(await client.conversations.replies({ channel: CHANNEL, ts: a })).map((m) => m.ts),
+    ).toEqual([a]);
+    // Replies are bounded by oldest/latest; the parent still leads.
+    const after = await client.conversations.replies({ channel: CHANNEL, ts: b, oldest: r1 });
+    expect(listed(after).map((m) => m.ts)).toEqual([b, r2]);
+
+    const first = await client.conversations.replies({ channel: CHANNEL, ts: b, limit: 2 });
+    expect(listed(first).map((m) => m.ts)).toEqual([b, r1]);
+    expect(first.has_more).toBe(true);
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    const second = await client.conversations.replies({
+      channel: CHANNEL,
+      ts: b,
+      limit: 2,
+      cursor,
+    });
+    expect(listed(second).map((m) => m.ts)).toEqual([r2]);
+    expect(second.has_more).toBe(false);
+
+    for (const ts of ['1.000001', slack.messages.find((m) => m.ephemeral)?.ts ?? '']) {
+      expect((await refusal(client.conversations.replies({ channel: CHANNEL, ts }))).error).toBe(
+        'thread_not_found',
+      );
+    }
+    const elsewhere = await refusal(client.conversations.replies({ channel: 'COTHER', ts: b }));
+    expect(elsewhere.error).toBe('thread_not_found');
+  });
+
+  it('refuses a reply into a thread that does not exist, and joins a reply to its root', async () => {
+    const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'p' });
+    const reply = await client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'r',
+      thread_ts: parent.ts ?? '',
+    });
+    const nested = await client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'n',
+      thread_ts: reply.ts ?? '',
+    });
+    expect(slack.messages.find((m) => m.ts === nested.ts)?.thread_ts).toBe(parent.ts);
+    for (const [channel, ts] of [
+      [CHANNEL, '1.000001'],
+      ['COTHER', parent.ts ?? ''],
+    ] as const) {
+      const data = await refusal(client.chat.postMessage({ channel, text: 'x', thread_ts: ts }));
+      expect(data.error).toBe('thread_not_found');
+    }
+    expect(slack.messages).toHaveLength(3);
+  });
+});
+
+describe('fake Slack: deleted messages, archived channels, scopes and per-channel limits', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(() => {
+    slack.reset();
+    client = clientFor(slack, DEFAULT_FAKE_TOKEN);
+  });
+
+  it('lets a person delete a message: it is gone for update, replies and history', async () => {
+    const parent = await client.chat.postMessage({ channel: CHANNEL, text: 'parent' });
+    const ts = parent.ts ?? '';
+    await client.chat.postMessage({ channel: CHANNEL, text: 'reply', thread_ts: ts });
+    const kept = await client.chat.postMessage({ channel: CHANNEL, text: 'kept' });
+    expect(slack.deleteMessage('COTHER', ts)).toBe(false);
+    expect(slack.deleteMessage(CHANNEL, ts)).toBe(true);
+    expect(slack.deleteMessage(CHANNEL, ts)).toBe(false);
+    expect(slack.messages.map((m) => m.text)).toEqual(['reply', 'kept']);
+    expect(slack.deletedMessages).toMatchObject([{ channel: CHANNEL, ts, text: 'parent' }]);
+
+    const update = await refusal(client.chat.update({ channel: CHANNEL, ts, text: 'x' }));
+    expect(update.error).toBe('message_not_found');
+    const reply = await refusal(
+      client.chat.postMessage({ channel: CHANNEL, text: 'x', thread_ts: ts }),
+    );
+    expect(reply.error).toBe('thread_not_found');
+    const thread = await refusal(client.conversations.replies({ channel: CHANNEL, ts }));
+    expect(thread.error).toBe('thread_not_found');
+    const history = listed(await client.conversations.history({ channel: CHANNEL }));
+    expect(history.map((m) => m.ts)).toEqual([kept.ts]);
+    expect(slack.messages).toHaveLength(2);
+
+    // An ephemeral message is no one's to delete.
+    await client.chat.postEphemeral({ channel: CHANNEL, user: 'UADMIN', text: 'eph' });
+    expect(slack.deleteMessage(CHANNEL, slack.messages.at(-1)?.ts ?? '')).toBe(false);
+    slack.reset();
+    expect(slack.deletedMessages).toHaveLength(0);
+  });
+
+  it('refuses every way of posting into an archived channel, and still shows its history', async () => {
+    const before = await client.chat.postMessage({ channel: CHANNEL, text: 'before' });
+    slack.archiveChannel(CHANNEL);
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['chat.postMessage', () => client.chat.postMessage({ channel: CHANNEL, text: 'x' })],
+      [
+        'chat.update',
+        () => client.chat.update({ channel: CHANNEL, ts: before.ts ?? '', text: 'x' }),
+      ],
+      [
+        'chat.postEphemeral',
+        () => client.chat.postEphemeral({ channel: CHANNEL, user: 'UADMIN', text: 'x' }),
+      ],
+      [
+        'filesUploadV2',
+        () => client.filesUploadV2({ channel_id: CHANNEL, filename: 'a.txt', content: 'a' }),
+      ],
+    ];
+    for (const [name, attempt] of attempts) {
+      const error = await failure(attempt());
+      const data = (error as WebAPIPlatformError).data;
+      expect(data?.error, name).toBe('is_archived');
+    }
+    expect(slack.messages.map((m) => m.text)).toEqual(['before']);
+    expect(
+      listed(await client.conversations.history({ channel: CHANNEL })).map((m) => m.text),
+    ).toEqual(['before']);
+    expect((await client.conversations.info({ channel: CHANNEL })).channel?.is_archived).toBe(true);
+    await client.chat.postMessage({ channel: 'COTHER', text: 'elsewhere' });
+
+    slack.unarchiveChannel(CHANNEL);
+    await client.chat.postMessage({ channel: CHANNEL, text: 'after' });
+    slack.archiveChannel(CHANNEL);
+    slack.reset();
+    await client.chat.postMessage({ channel: CHANNEL, text: 'after reset' });
+    expect((await client.conversations.info({ channel: CHANNEL })).channel?.is_archived).toBe(
+      false,
+    );
+  });
+
+  it('answers missing_scope for history by the kind of channel, from options and controls', async () => {
+    const scoped = await startFakeSlack({ missingScopes: ['channels:history'] });
+    try {
+      const other = clientFor(scoped, DEFAULT_FAKE_TOKEN);
+      const posted = await other.chat.postMessage({ channel: CHANNEL, text: 'p' });
+      for (const call of [
+        () => other.conversations.history({ channel: CHANNEL }),
+        () => other.conversations.replies({ channel: CHANNEL, ts: posted.ts ?? '' }),
+      ]) {
+        const data = await refusal(call());
+        expect(data).toMatchObject({
+          ok: false,
+          error: 'missing_scope',
+          needed: 'channels:history',
+        });
+        expect(String(data.provided).split(',')).toEqual(
+          expect.arrayContaining(['chat:write', 'groups:history']),
+        );
+        expect(String(data.provided)).not.toContain('channels:history');
+      }
+      expect((await other.conversations.history({ channel: 'GPRIVATE1' })).ok).toBe(true);
+
+      scoped.setMissingScopes(['groups:history', 'chat:write']);
+      expect((await other.conversations.history({ channel: CHANNEL })).ok).toBe(true);
+      const group = await refusal(other.conversations.history({ channel: 'GPRIVATE1' }));
+      expect(group).toMatchObject({ error: 'missing_scope', needed: 'groups:history' });
+      const post = await refusal(other.chat.postMessage({ channel: CHANNEL, text: 'x' }));
+      expect(post).toMatchObject({ error: 'missing_scope', needed: 'chat:write' });
+      expect(scoped.messages).toHaveLength(1);
+
+      scoped.reset();
+      expect((await refusal(other.conversations.history({ channel: CHANNEL }))).error).toBe(
+        'missing_scope',
+      );
+      expect((await other.conversations.history({ channel: 'GPRIVATE1' })).ok).toBe(true);
+    } finally {
+      await scoped.close();
+    }
+  });
+
+  it('limits new messages per channel across posts, replies and file shares', async () => {
+    slack.setChannelPostLimit({ perSecond: 2, retryAfter: 3 });
+    const parent = await client.chat.postMessage({ channel: CHANNEL, text: '1' });
+    await client.chat.postMessage({ channel: CHANNEL, text: '2', thread_ts: parent.ts ?? '' });
+    const upload = await failure(
+      client.filesUploadV2({ channel_id: CHANNEL, filename: 'a.txt', content: 'a' }),
+    );
+    expect(upload).toBeInstanceOf(WebAPIRateLimitedError);
+    expect((upload as WebAPIRateLimitedError).retryAfter).toBe(3);
+    const post = await failure(client.chat.postMessage({ channel: CHANNEL, text: '3' }));
+    expect(post).toBeInstanceOf(WebAPIRateLimitedError);
+    expect(slack.calls.at(-1)).toMatchObject({
+      method: 'chat.postMessage',
+      status: 429,
+      error: 'ratelimited',
+    });
+    expect(slack.messages.map((m) => m.text)).toEqual(['1', '2']);
+
+    // Other channels have their own window; ephemeral messages and updates are not new posts.
+    await client.chat.postMessage({ channel: 'COTHER', text: 'o' });
+    await client.chat.postEphemeral({ channel: CHANNEL, user: 'UADMIN', text: 'e' });
+    await client.chat.update({ channel: CHANNEL, ts: parent.ts ?? '', text: '1b' });
+    // A file shared into two channels is refused whole when one of them is full.
+    const both = await failure(
+      client.files.uploadV2({ channel_id: `COTHER2,${CHANNEL}`, filename: 'b.txt', content: 'b' }),
+    );
+    expect(both).toBeInstanceOf(WebAPIRateLimitedError);
+    expect(slack.messages.filter((m) => m.channel === 'COTHER2')).toHaveLength(0);
+
+    // An accepted share into two channels counts in both.
+    slack.setChannelPostLimit({ perSecond: 1 });
+    await client.files.uploadV2({ channel_id: 'CA,CB', filename: 'c.txt', content: 'c' });
+    expect(await failure(client.chat.postMessage({ channel: 'CB', text: 'x' }))).toBeInstanceOf(
+      WebAPIRateLimitedError,
+    );
+
+    slack.setChannelPostLimit(undefined);
+    await client.chat.postMessage({ channel: CHANNEL, text: '3' });
+    await client.filesUploadV2({ channel_id: CHANNEL, filename: 'c.txt', content: 'c' });
+    expect(slack.messages.filter((m) => m.channel === CHANNEL && !m.ephemeral)).toHaveLength(4);
+  });
+
+  it('takes the per-channel limit from the options and restores it on reset', async () => {
+    const limited = await startFakeSlack({ channelPostLimit: { perSecond: 1 } });
+    try {
+      const other = clientFor(limited, DEFAULT_FAKE_TOKEN);
+      await other.chat.postMessage({ channel: CHANNEL, text: '1' });
+      const error = await failure(other.chat.postMessage({ channel: CHANNEL, text: '2' }));
+      expect((error as WebAPIRateLimitedError).retryAfter).toBe(1);
+      limited.setChannelPostLimit(undefined);
+      await other.chat.postMessage({ channel: CHANNEL, text: '2' });
+      limited.reset();
+      await other.chat.postMessage({ channel: CHANNEL, text: '3' });
+      expect(await failure(other.chat.postMessage({ channel: CHANNEL, text: '4' }))).toBeInstanceOf(
+        WebAPIRateLimitedError,
+      );
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('fake Slack: faults on one method, and answers withheld across a kill', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(() => {
+    slack.reset();
+    client = clientFor(slack, DEFAULT_FAKE_TOKEN);
+  });
+
+  it('fails the next calls of one method as told, in order, doing nothing', async () => {
+    slack.failNext('chat.postMessage', { error: 'fatal_error' }, 2);
+    slack.failNext('chat.postMessage', 'http500');
+    slack.failNext('chat.postMessage', 'reset');
+    // A call with a bad token is refused before it can use a fault.
+    const wrong = await refusal(
+      clientFor(slack, 'xoxb-wrong').chat.postMessage({ channel: CHANNEL, text: 'x' }),
+    );
+    expect(wrong.error).toBe('invalid_auth');
+    // Other methods are not affected.
+    await client.chat.postEphemeral({ channel: CHANNEL, user: 'UADMIN', text: 'e' });
+    for (let i = 0; i < 2; i++) {
+      expect((await refusal(client.chat.postMessage({ channel: CHANNEL, text: 'x' }))).error).toBe(
+        'fatal_error',
+      );
+    }
+    const http = await failure(client.chat.postMessage({ channel: CHANNEL, text: 'x' }));
+    expect(http.code).toBe(ErrorCode.HTTPError);
+    expect((http as WebAPIHTTPError).statusCode).toBe(500);
+    const reset = await failure(client.chat.postMessage({ channel: CHANNEL, text: 'x' }));
+    expect(reset.code).toBe(ErrorCode.RequestError);
+    await client.chat.postMessage({ channel: CHANNEL, text: 'ok' });
+
+    expect(slack.messages.map((m) => m.text)).toEqual(['e', 'ok']);
+    expect(
+      slack.calls
+        .filter((c) => c.method === 'chat.postMessage')
+        .map((c) => [c.status, c.ok, c.error]),
+    ).toEqual([
+      [200, false, 'invalid_auth'],
+      [200, false, 'fatal_error'],
+      [200, false, 'fatal_error'],
+      [500, false, 'internal_error'],
+      [0, false, 'connection_reset'],
+      [200, true, undefined],
+    ]);
+  });
+
+  it('leaves a hung call unanswered until the client gives up, and reset drops pending faults', async () => {
+    slack.failNext('auth.test', 'hang');
+    const hung = await failure(rawCall(slack, 'auth.test', {}, AbortSignal.timeout(150)));
+    expect(hung.name).toBe('TimeoutError');
+    expect(slack.calls).toMatchObject([
+      { method: 'auth.test', status: 0, ok: false, error: 'no_answer' },
+    ]);
+    expect((await client.auth.test()).ok).toBe(true);
+
+    slack.failNext('auth.test', { error: 'invalid_auth' }, 3);
+    slack.reset();
+    expect((await client.auth.test()).ok).toBe(true);
+    expect(() => slack.failNext('auth.test', 'reset', -1)).toThrow(RangeError);
+  });
+
+  it('closes promptly while calls hang or are held', async () => {
+    const closing = await startFakeSlack();
+    closing.failNext('auth.test', 'hang');
+    const held = closing.hold('chat.postMessage');
+    const hung = failure(rawCall(closing, 'auth.test', {}));
+    const posting = failure(
+      clientFor(closing, DEFAULT_FAKE_TOKEN).chat.postMessage({ channel: CHANNEL, text: 'x' }),
+    );
+    await held.waitForHeld(1, 2000);
+    await closing.waitFor(() => closing.calls.some((c) => c.method === 'auth.test'), 2000);
+    const started = Date.now();
+    await closing.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect((await hung).name).toBe('TypeError');
+    expect((await posting).code).toBe(ErrorCode.RequestError);
+  });
+
+  it('holds the answer of a call that took effect, until release', async () => {
+    const held = slack.hold('chat.postMessage');
+    expect(slack.hold('chat.postMessage')).toBe(held);
+    expect(held.count).toBe(0);
+    let answered = false;
+    const posting = client.chat.postMessage({ channel: CHANNEL, text: 'held' }).finally(() => {
+      answered = true;
+    });
+    await held.waitForHeld(1, 2000);
+    expect(held.count).toBe(1);
+    expect(slack.messages.map((m) => m.text)).toEqual(['held']);
+    expect(slack.calls).toMatchObject([{ method: 'chat.postMessage', status: 200, ok: true }]);
+    // Other methods answer meanwhile.
+    expect((await client.auth.test()).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(answered).toBe(false);
+    await expect(held.waitForHeld(2, 50)).rejects.toThrow(
+      /timed out after 50 ms: 1 chat\.postMessage held/,
+    );
+
+    held.release();
+    const posted = await posting;
+    expect(posted.ts).toBe(slack.messages[0]?.ts);
+    expect(held.count).toBe(0);
+    // No longer held.
+    await client.chat.postMessage({ channel: CHANNEL, text: 'free' });
+    expect(held.count).toBe(0);
+  });
+
+  it('keeps the effect of a held call whose client was killed', async () => {
+    const held = slack.hold('chat.postMessage');
+    const killed = new AbortController();
+    const call = failure(
+      rawCall(slack, 'chat.postMessage', { channel: CHANNEL, text: 'once' }, killed.signal),
+    );
+    await held.waitForHeld(1, 2000);
+    killed.abort();
+    expect((await call).name).toBe('AbortError');
+    held.release();
+    expect(slack.messages.map((m) => m.text)).toEqual(['once']);
+    await client.chat.postMessage({ channel: CHANNEL, text: 'after' });
+    expect(slack.messages.map((m) => m.text)).toEqual(['once', 'after']);
+  });
+
+  it('holds a file share with the file already in the channel; reset releases holds', async () => {
+    const held = slack.hold('files.completeUploadExternal');
+    const upload = client.filesUploadV2({
+      channel_id: CHANNEL,
+      filename: 'r.csv',
+      content: 'k\r\n',
+    });
+    await held.waitForHeld(1, 2000);
+    expect(slack.messages).toMatchObject([{ channel: CHANNEL, files: [{ filename: 'r.csv' }] }]);
+    slack.reset();
+    expect((await upload).ok).toBe(true);
+    expect(held.count).toBe(0);
+    await client.filesUploadV2({ channel_id: CHANNEL, filename: 's.csv', content: 'k\r\n' });
+    expect(slack.messages).toHaveLength(1);
+  });
+});

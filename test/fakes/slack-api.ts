@@ -8,10 +8,49 @@
  * - the upload URLs that `files.getUploadURLExternal` hands out (`POST /upload/v1/{file id}`,
  *   raw bytes or multipart, which is what WebClient sends);
  * - response URLs (`POST /response/{id}`), JSON as Bolt's `respond()` sends it.
+ *
+ * Besides outages and rate limits, a test can make one method fail next (`failNext`), withhold
+ * answers after their effect (`hold`, as when the app is killed mid-call), limit posts per
+ * channel, take scopes away, archive channels and delete messages as a person would. The parts
+ * live in `./slack/`; this file holds the public API and the server that wires them.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkMessageBlocks, viewProblems } from './slack/block-kit.js';
+import { ChannelRules } from './slack/channels.js';
+import { type MethodFault, MethodFaults } from './slack/faults.js';
+import { conversationsHistory, conversationsReplies } from './slack/history.js';
+import { AnswerHolds, type HeldAnswers } from './slack/holds.js';
+import { fakeSlackIdentity } from './slack/identity.js';
+import { readMetadata } from './slack/metadata.js';
+import { RateWindows } from './slack/rate-windows.js';
+import { fileKind, messageJson } from './slack/render.js';
+import {
+  bearer,
+  mediaType,
+  parseArgs,
+  parseMultipart,
+  parseResponseBody,
+  readBody,
+  safeDecode,
+} from './slack/requests.js';
+import { missingScopeFailure } from './slack/scopes.js';
+import {
+  chars,
+  fail,
+  HttpAnswer,
+  isRecord,
+  type Json,
+  ok,
+  rateLimited,
+  send,
+  str,
+} from './slack/wire.js';
+
+export type { MethodFault } from './slack/faults.js';
+export type { HeldAnswers } from './slack/holds.js';
+export { fakeSlackIdentity } from './slack/identity.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -42,6 +81,16 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** How many times one response URL may be used. Default 5, as on Slack. */
   responseUrlUses?: number;
+  /**
+   * Scopes the bot token lacks, e.g. `['channels:history']`; methods that need one answer
+   * `missing_scope` with `needed` and `provided`, as Slack does.
+   */
+  missingScopes?: string[];
+  /**
+   * New messages accepted per channel in any one-second window, whichever method posts them
+   * (`chat.postMessage`, thread replies included, and file shares); more are answered 429.
+   */
+  channelPostLimit?: RateLimit;
 }
 
 export interface RecordedCall {
@@ -66,6 +115,12 @@ export interface FakeMessageFile {
   content: string;
 }
 
+/** Message metadata (`chat.postMessage` / `chat.update` `metadata`). */
+export interface FakeMessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
 export interface FakeMessage {
   channel: string;
   ts: string;
@@ -79,6 +134,7 @@ export interface FakeMessage {
   /** A `chat.postEphemeral` message, seen only by `user`. */
   ephemeral?: boolean;
   user?: string;
+  metadata?: FakeMessageMetadata;
 }
 
 export interface RecordedResponse {
@@ -115,6 +171,8 @@ export interface FakeSlack {
   readonly calls: RecordedCall[];
   /** What the channels hold: posts, thread replies, file shares and ephemeral messages. */
   readonly messages: FakeMessage[];
+  /** Messages a person deleted (`deleteMessage`), no longer in `messages`. */
+  readonly deletedMessages: FakeMessage[];
   /** Accepted POSTs to response URLs. */
   readonly responses: RecordedResponse[];
   /** POSTs to response URLs that Slack would refuse (used too often, no text, bad blocks). */
@@ -130,26 +188,35 @@ export interface FakeSlack {
    */
   setOutage(mode: OutageMode): void;
   setRateLimit(method: string, limit: RateLimit | undefined): void;
+  /** The per-channel limit on new messages (see `FakeSlackOptions.channelPostLimit`). */
+  setChannelPostLimit(limit: RateLimit | undefined): void;
+  /** The scopes the bot token lacks from now on (see `FakeSlackOptions.missingScopes`). */
+  setMissingScopes(scopes: string[]): void;
+  /**
+   * The next `times` calls of `method` (once their token is accepted) fail as `fault` says
+   * and do nothing else. Faults queued for one method are used in order.
+   */
+  failNext(method: string, fault: MethodFault, times?: number): void;
+  /**
+   * From now on calls of `method` take effect as usual but their answers are withheld until
+   * `release()`, as when the app is killed before Slack's answer arrives.
+   */
+  hold(method: string): HeldAnswers;
+  /** A person deletes a message; false when the channel has no such message. */
+  deleteMessage(channel: string, ts: string): boolean;
+  /** Posting into an archived channel answers `is_archived`; its history stays readable. */
+  archiveChannel(channel: string): void;
+  unarchiveChannel(channel: string): void;
   /** Polls `predicate` until it holds; rejects after `timeoutMs` (default 5000) saying why. */
   waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   /**
-   * Back to the state `startFakeSlack` left: nothing recorded, no outage, the rate limits of
-   * the options. Timestamps and IDs keep increasing across resets.
+   * Back to the state `startFakeSlack` left: nothing recorded, no outage, the rate limits and
+   * missing scopes of the options, no archived channels, no pending faults, holds released.
+   * Timestamps and IDs keep increasing across resets.
    */
   reset(): void;
   close(): Promise<void>;
 }
-
-/** Who the fake says the bot is (`auth.test`). */
-export const fakeSlackIdentity = {
-  teamId: 'T0TEST',
-  teamName: 'Recall Bot Test',
-  teamUrl: 'https://recall-bot-test.slack.com/',
-  botUserId: 'U0BOTUSER1',
-  botUserName: 'recall-bot',
-  botId: 'B0BOTID001',
-  appId: 'A0APPID001',
-} as const;
 
 export const DEFAULT_FAKE_TOKEN = 'xoxb-test-token';
 
@@ -169,412 +236,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 }
 
 // ---------------------------------------------------------------------------------------------
-// Limits Slack enforces (docs.slack.dev, Block Kit reference and method pages)
-
-const MAX_MESSAGE_BLOCKS = 50;
-const MAX_VIEW_BLOCKS = 100;
-const MAX_TEXT = 40_000;
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** Arguments Slack takes as JSON strings in form bodies. */
-const JSON_ARGS = ['blocks', 'attachments', 'view', 'files', 'metadata'];
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A string argument; numbers and booleans as Slack reads them from a form. */
-function str(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-/** Slack counts characters, not UTF-16 units. */
-function chars(text: string): number {
-  let n = 0;
-  for (const _ of text) n += 1;
-  return n;
-}
-
-function ok(fields: Json = {}): Json {
-  return { ok: true, ...fields };
-}
-
-function fail(error: string, messages?: string[]): Json {
-  return messages && messages.length > 0
-    ? { ok: false, error, response_metadata: { messages } }
-    : { ok: false, error };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Request bodies
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<unknown>) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function mediaType(req: IncomingMessage): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-async function parseMultipart(req: IncomingMessage, body: Buffer): Promise<FormData> {
-  const headers = { 'content-type': req.headers['content-type'] ?? '' };
-  return new Response(new Uint8Array(body), { headers }).formData();
-}
-
-/** The arguments of a Web API call: query string, then the body (form, JSON or multipart). */
-async function parseArgs(
-  req: IncomingMessage,
-  body: Buffer,
-  query: URLSearchParams,
-): Promise<{ args: Json; error?: string }> {
-  const args: Json = Object.fromEntries(query);
-  if (body.length === 0) return { args };
-  const type = mediaType(req);
-  if (type === 'application/json') {
-    try {
-      const parsed: unknown = JSON.parse(body.toString('utf8'));
-      if (!isRecord(parsed)) return { args, error: 'invalid_json' };
-      return { args: { ...args, ...parsed } };
-    } catch {
-      return { args, error: 'invalid_json' };
-    }
-  }
-  if (type === 'multipart/form-data') {
-    try {
-      for (const [key, value] of await parseMultipart(req, body)) {
-        args[key] = typeof value === 'string' ? value : { filename: value.name, size: value.size };
-      }
-    } catch {
-      return { args, error: 'invalid_form_data' };
-    }
-    return { args: decodeJsonArgs(args) };
-  }
-  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain' || type === '') {
-    for (const [key, value] of new URLSearchParams(body.toString('utf8'))) args[key] = value;
-    return { args: decodeJsonArgs(args) };
-  }
-  return { args, error: 'invalid_post_type' };
-}
-
-/** Form values of JSON arguments are JSON strings; parse them where they parse. */
-function decodeJsonArgs(args: Json): Json {
-  for (const key of JSON_ARGS) {
-    const value = args[key];
-    if (typeof value !== 'string') continue;
-    try {
-      args[key] = JSON.parse(value);
-    } catch {
-      // Left as the string; the method's validation reports it as Slack would.
-    }
-  }
-  return args;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const match = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: Json | string,
-  headers: Record<string, string> = {},
-): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type':
-      typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Block Kit validation, reporting problems the way Slack does in `response_metadata.messages`
-
-const BLOCK_TYPES = new Set([
-  'actions',
-  'call',
-  'context',
-  'context_actions',
-  'divider',
-  'file',
-  'header',
-  'image',
-  'input',
-  'markdown',
-  'rich_text',
-  'section',
-  'table',
-  'video',
-]);
-const STYLES = new Set(['primary', 'danger']);
-
-interface TextRule {
-  max: number;
-  plainOnly?: boolean;
-}
-
-class BlockKitChecker {
-  readonly problems: string[] = [];
-  private readonly blockIds = new Set<string>();
-  private readonly actionIds = new Set<string>();
-  /** Whether an input block was seen (a modal then needs a submit button). */
-  hasInput = false;
-
-  problem(message: string, pointer: string): void {
-    this.problems.push(`[ERROR] ${message} [json-pointer:${pointer}]`);
-  }
-
-  blocks(blocks: unknown[], pointer: string, max: number): void {
-    if (blocks.length > max) this.problem(`no more than ${max} items allowed`, pointer);
-    blocks.forEach((block, i) => {
-      this.block(block, `${pointer}/${i}`);
-    });
-  }
-
-  private block(block: unknown, p: string): void {
-    if (!isRecord(block) || typeof block.type !== 'string') {
-      this.problem('missing required field: type', p);
-      return;
-    }
-    if (!BLOCK_TYPES.has(block.type)) {
-      this.problem(`unsupported type: ${block.type}`, `${p}/type`);
-      return;
-    }
-    // Slack wants action_ids unique within their block, not across the message or view.
-    this.actionIds.clear();
-    if (block.block_id !== undefined) {
-      const id = block.block_id;
-      if (typeof id !== 'string' || id.length === 0 || chars(id) > 255) {
-        this.problem('must be a string of 1 to 255 characters', `${p}/block_id`);
-      } else if (this.blockIds.has(id)) {
-        this.problem(`duplicate block_id: ${id}`, `${p}/block_id`);
-      } else {
-        this.blockIds.add(id);
-      }
-    }
-    switch (block.type) {
-      case 'section':
-        this.section(block, p);
-        break;
-      case 'header':
-        this.text(block.text, `${p}/text`, { max: 150, plainOnly: true });
-        break;
-      case 'context':
-        this.list(block.elements, `${p}/elements`, 10, (element, q) => {
-          if (!isRecord(element) || element.type !== 'image') this.text(element, q, { max: 3000 });
-        });
-        break;
-      case 'actions':
-        this.list(block.elements, `${p}/elements`, 25, (element, q) => {
-          this.element(element, q);
-        });
-        break;
-      case 'input':
-        this.hasInput = true;
-        this.text(block.label, `${p}/label`, { max: 2000, plainOnly: true });
-        if (block.hint !== undefined) {
-          this.text(block.hint, `${p}/hint`, { max: 2000, plainOnly: true });
-        }
-        this.element(block.element, `${p}/element`);
-        break;
-      case 'markdown':
-        if (typeof block.text !== 'string' || block.text.length === 0) {
-          this.problem('must be a non-empty string', `${p}/text`);
-        } else if (chars(block.text) > 12_000) {
-          this.problem('must be less than 12001 characters', `${p}/text`);
-        }
-        break;
-      case 'image':
-        if (typeof block.alt_text !== 'string' || chars(block.alt_text) > 2000) {
-          this.problem('must be a string of at most 2000 characters', `${p}/alt_text`);
-        }
-        if (block.image_url === undefined && block.slack_file === undefined) {
-          this.problem('must provide either image_url or slack_file', p);
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  private section(block: Json, p: string): void {
-    if (block.text === undefined && block.fields === undefined) {
-      this.problem('must provide either text or fields', p);
-    }
-    if (block.text !== undefined) this.text(block.text, `${p}/text`, { max: 3000 });
-    if (block.fields !== undefined) {
-      this.list(block.fields, `${p}/fields`, 10, (field, q) => {
-        this.text(field, q, { max: 2000 });
-      });
-    }
-    if (block.accessory !== undefined) this.element(block.accessory, `${p}/accessory`);
-  }
-
-  private list(
-    value: unknown,
-    p: string,
-    max: number,
-    each: (item: unknown, pointer: string) => void,
-  ): void {
-    if (!Array.isArray(value) || value.length === 0) {
-      this.problem('must be a non-empty array', p);
-      return;
-    }
-    if (value.length > max) this.problem(`no more than ${max} items allowed`, p);
-    value.forEach((item, i) => {
-      each(item, `${p}/${i}`);
-    });
-  }
-
-  text(value: unknown, p: string, rule: TextRule): void {
-    if (!isRecord(value)) {
-      this.problem('must be a text object', p);
-      return;
-    }
-    const allowed = rule.plainOnly ? ['plain_text'] : ['plain_text', 'mrkdwn'];
-    if (typeof value.type !== 'string' || !allowed.includes(value.type)) {
-      this.problem(`must be one of: ${allowed.join(', ')}`, `${p}/type`);
-    }
-    if (typeof value.text !== 'string' || value.text.length === 0) {
-      this.problem('must be more than 0 characters', `${p}/text`);
-    } else if (chars(value.text) > rule.max) {
-      this.problem(`must be less than ${rule.max + 1} characters`, `${p}/text`);
-    }
-  }
-
-  private maxString(value: unknown, p: string, max: number): void {
-    if (value === undefined) return;
-    if (typeof value !== 'string') this.problem('must be a string', p);
-    else if (chars(value) > max) this.problem(`must be less than ${max + 1} characters`, p);
-  }
-
-  private element(element: unknown, p: string): void {
-    if (!isRecord(element) || typeof element.type !== 'string') {
-      this.problem('missing required field: type', p);
-      return;
-    }
-    const actionId = element.action_id;
-    if (actionId !== undefined) {
-      if (typeof actionId !== 'string' || actionId.length === 0 || chars(actionId) > 255) {
-        this.problem('must be a string of 1 to 255 characters', `${p}/action_id`);
-      } else if (this.actionIds.has(actionId)) {
-        this.problem(`duplicate action_id: ${actionId}`, `${p}/action_id`);
-      } else {
-        this.actionIds.add(actionId);
-      }
-    }
-    if (element.placeholder !== undefined) {
-      this.text(element.placeholder, `${p}/placeholder`, { max: 150, plainOnly: true });
-    }
-    if (element.confirm !== undefined) this.confirm(element.confirm, `${p}/confirm`);
-    if (element.type === 'button') {
-      this.text(element.text, `${p}/text`, { max: 75, plainOnly: true });
-      this.maxString(element.value, `${p}/value`, 2000);
-      this.maxString(element.url, `${p}/url`, 3000);
-      this.maxString(element.accessibility_label, `${p}/accessibility_label`, 75);
-      if (element.style !== undefined && !STYLES.has(String(element.style))) {
-        this.problem('must be one of: primary, danger', `${p}/style`);
-      }
-    }
-    if (element.type === 'plain_text_input') {
-      this.maxString(element.initial_value, `${p}/initial_value`, 3000);
-    }
-  }
-
-  private confirm(value: unknown, p: string): void {
-    if (!isRecord(value)) {
-      this.problem('must be a confirmation object', p);
-      return;
-    }
-    this.text(value.title, `${p}/title`, { max: 100, plainOnly: true });
-    this.text(value.text, `${p}/text`, { max: 300 });
-    this.text(value.confirm, `${p}/confirm`, { max: 30, plainOnly: true });
-    this.text(value.deny, `${p}/deny`, { max: 30, plainOnly: true });
-    if (value.style !== undefined && !STYLES.has(String(value.style))) {
-      this.problem('must be one of: primary, danger', `${p}/style`);
-    }
-  }
-}
-
-type BlocksCheck =
-  | { blocks: Record<string, unknown>[]; failure?: undefined }
-  | { blocks?: undefined; failure: Json };
-
-/** The `blocks` argument of a message: JSON array of at most 50 valid blocks. */
-function checkMessageBlocks(raw: unknown): BlocksCheck {
-  if (!Array.isArray(raw)) {
-    return {
-      failure: fail('invalid_blocks_format', [
-        '[ERROR] must be a JSON array [json-pointer:/blocks]',
-      ]),
-    };
-  }
-  const checker = new BlockKitChecker();
-  checker.blocks(raw, '/blocks', MAX_MESSAGE_BLOCKS);
-  if (checker.problems.length > 0) return { failure: fail('invalid_blocks', checker.problems) };
-  return { blocks: raw.filter(isRecord) };
-}
-
-/** Problems with a `view` argument (modal or Home tab), as `invalid_arguments` messages. */
-function viewProblems(view: Json): string[] {
-  const checker = new BlockKitChecker();
-  const p = '/view';
-  if (view.type !== 'modal' && view.type !== 'home') {
-    checker.problem('must be one of: modal, home', `${p}/type`);
-  }
-  if (view.type === 'modal') {
-    checker.text(view.title, `${p}/title`, { max: 24, plainOnly: true });
-  }
-  for (const key of ['submit', 'close'] as const) {
-    if (view[key] !== undefined && view[key] !== null) {
-      checker.text(view[key], `${p}/${key}`, { max: 24, plainOnly: true });
-    }
-  }
-  if (!Array.isArray(view.blocks)) checker.problem('must be an array', `${p}/blocks`);
-  else checker.blocks(view.blocks, `${p}/blocks`, MAX_VIEW_BLOCKS);
-  if (view.type === 'modal' && checker.hasInput && (view.submit === undefined || !view.submit)) {
-    checker.problem('submit is required when an input block is used', `${p}/submit`);
-  }
-  for (const [key, max] of [
-    ['callback_id', 255],
-    ['private_metadata', 3000],
-    ['external_id', 255],
-  ] as const) {
-    const value = view[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') checker.problem('must be a string', `${p}/${key}`);
-    else if (chars(value) > max) {
-      checker.problem(`must be less than ${max + 1} characters`, `${p}/${key}`);
-    }
-  }
-  return checker.problems;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The server
+
+/** The longest message text Slack accepts (docs.slack.dev, chat.postMessage). */
+const MAX_TEXT = 40_000;
 
 interface StoredFile {
   id: string;
@@ -589,24 +254,21 @@ interface OpenView {
   externalId?: string;
 }
 
-type MethodHandler = (args: Json) => Json;
+type MethodHandler = (args: Json) => Json | HttpAnswer;
+
+type ThreadArg =
+  | { ts: string | undefined; failure?: undefined }
+  | { ts?: undefined; failure: Json };
 
 type MessageContent =
   | { content: Pick<FakeMessage, 'text' | 'blocks' | 'attachments'>; failure?: undefined }
   | { content?: undefined; failure: Json };
 
-const MIME_TYPES: Record<string, string> = {
-  csv: 'text/csv',
-  txt: 'text/plain',
-  json: 'application/json',
-  md: 'text/markdown',
-  png: 'image/png',
-};
-
 class FakeSlackServer implements FakeSlack {
   readonly apiUrl: string;
   readonly calls: RecordedCall[] = [];
   readonly messages: FakeMessage[] = [];
+  readonly deletedMessages: FakeMessage[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly refusedResponses: RefusedResponse[] = [];
   readonly views: RecordedView[] = [];
@@ -617,7 +279,11 @@ class FakeSlackServer implements FakeSlack {
   private readonly responseUrlUses: number;
   private outage: OutageMode = 'none';
   private readonly limits = new Map<string, RateLimit>();
-  private readonly windows = new Map<string, number[]>();
+  private readonly windows = new RateWindows();
+  private readonly channels: ChannelRules;
+  private missingScopes = new Set<string>();
+  private readonly faults = new MethodFaults();
+  private readonly holds = new AnswerHolds();
   private readonly usedTriggers = new Set<string>();
   private readonly files = new Map<string, StoredFile>();
   private readonly responseUses = new Map<string, number>();
@@ -638,6 +304,8 @@ class FakeSlackServer implements FakeSlack {
     'views.push': (args) => this.openView('views.push', args),
     'views.update': (args) => this.updateView(args),
     'conversations.info': (args) => this.conversationInfo(args),
+    'conversations.history': (args) => conversationsHistory(this.messages, args),
+    'conversations.replies': (args) => conversationsReplies(this.messages, args),
   };
 
   constructor(
@@ -650,6 +318,7 @@ class FakeSlackServer implements FakeSlack {
     this.users = options.users ?? {};
     this.usergroups = options.usergroups ?? {};
     this.responseUrlUses = options.responseUrlUses ?? 5;
+    this.channels = new ChannelRules(options.channelPostLimit);
     this.applyOptionLimits();
   }
 
@@ -667,7 +336,39 @@ class FakeSlackServer implements FakeSlack {
   setRateLimit(method: string, limit: RateLimit | undefined): void {
     if (limit) this.limits.set(method, { ...limit });
     else this.limits.delete(method);
-    this.windows.delete(method);
+    this.windows.forget(method);
+  }
+
+  setChannelPostLimit(limit: RateLimit | undefined): void {
+    this.channels.setPostLimit(limit);
+  }
+
+  setMissingScopes(scopes: string[]): void {
+    this.missingScopes = new Set(scopes);
+  }
+
+  failNext(method: string, fault: MethodFault, times = 1): void {
+    this.faults.add(method, fault, times);
+  }
+
+  hold(method: string): HeldAnswers {
+    return this.holds.hold(method);
+  }
+
+  deleteMessage(channel: string, ts: string): boolean {
+    const i = this.messages.findIndex((m) => m.channel === channel && m.ts === ts && !m.ephemeral);
+    const [message] = i < 0 ? [] : this.messages.splice(i, 1);
+    if (!message) return false;
+    this.deletedMessages.push(message);
+    return true;
+  }
+
+  archiveChannel(channel: string): void {
+    this.channels.archive(channel);
+  }
+
+  unarchiveChannel(channel: string): void {
+    this.channels.unarchive(channel);
   }
 
   async waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -687,14 +388,18 @@ class FakeSlackServer implements FakeSlack {
   }
 
   reset(): void {
+    this.holds.releaseAll();
+    this.faults.clear();
+    this.channels.reset();
     this.calls.length = 0;
     this.messages.length = 0;
+    this.deletedMessages.length = 0;
     this.responses.length = 0;
     this.refusedResponses.length = 0;
     this.views.length = 0;
     this.outage = 'none';
     this.limits.clear();
-    this.windows.clear();
+    this.windows.forget();
     this.usedTriggers.clear();
     this.files.clear();
     this.responseUses.clear();
@@ -703,6 +408,9 @@ class FakeSlackServer implements FakeSlack {
   }
 
   async close(): Promise<void> {
+    // Held and hanging calls would otherwise keep their sockets, and the server, open.
+    this.holds.dropAll();
+    this.faults.destroyHanging();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -780,18 +488,32 @@ class FakeSlackServer implements FakeSlack {
     const token = bearer(req) ?? str(args.token);
     if (!token) return answer(200, fail('not_authed'));
     if (token !== this.token) return answer(200, fail('invalid_auth'));
-    const limited = this.overLimit(method);
-    if (limited !== undefined) {
-      return answer(429, fail('ratelimited'), { 'retry-after': String(limited) });
+    const fault = this.faults.take(method);
+    if (fault) {
+      return this.faults.apply(res, fault, (status, result) => {
+        this.record(method, args, status, result);
+      });
     }
-    let result: Json;
+    const result = this.perform(method, handler, args);
+    this.record(method, args, result.status, result.body);
+    const deliver = () => send(res, result.status, result.body, result.headers);
+    if (!this.holds.keep(method, res, deliver)) deliver();
+  }
+
+  /** A call whose token is good: its scope, its rate limit, then the method itself. */
+  private perform(method: string, handler: MethodHandler, args: Json): HttpAnswer {
+    const noScope = missingScopeFailure(method, args, this.missingScopes);
+    if (noScope) return new HttpAnswer(200, noScope);
+    const limit = this.limits.get(method);
+    const wait = limit && this.windows.admit([method], limit);
+    if (wait !== undefined) return rateLimited(wait);
     try {
-      result = handler(args);
+      const result = handler(args);
+      return result instanceof HttpAnswer ? result : new HttpAnswer(200, result);
     } catch (error) {
       // A bug of the fake's own: answer as Slack does when it breaks, and keep the record.
-      return answer(500, { ok: false, error: 'fatal_error', detail: String(error) });
+      return new HttpAnswer(500, { ok: false, error: 'fatal_error', detail: String(error) });
     }
-    answer(200, result);
   }
 
   private async upload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {
@@ -861,21 +583,7 @@ class FakeSlackServer implements FakeSlack {
     for (const [method, limit] of Object.entries(this.options.rateLimits ?? {})) {
       if (limit) this.limits.set(method, { ...limit });
     }
-  }
-
-  /** Seconds to wait when `method` is over its limit now; otherwise counts the call. */
-  private overLimit(method: string): number | undefined {
-    const limit = this.limits.get(method);
-    if (!limit) return undefined;
-    const now = Date.now();
-    const recent = (this.windows.get(method) ?? []).filter((at) => now - at < 1000);
-    if (recent.length >= limit.perSecond) {
-      this.windows.set(method, recent);
-      return limit.retryAfter ?? 1;
-    }
-    recent.push(now);
-    this.windows.set(method, recent);
-    return undefined;
+    this.missingScopes = new Set(this.options.missingScopes ?? []);
   }
 
   /** Strictly increasing `seconds.micros` timestamps, as unique as Slack's. */
@@ -951,46 +659,53 @@ class FakeSlackServer implements FakeSlack {
     };
   }
 
-  private messageJson(message: FakeMessage): Json {
-    const { botUserId, botId, appId, teamId } = fakeSlackIdentity;
-    return {
-      type: 'message',
-      user: botUserId,
-      bot_id: botId,
-      app_id: appId,
-      team: teamId,
-      text: message.text ?? '',
-      ts: message.ts,
-      ...(message.blocks ? { blocks: message.blocks } : {}),
-      ...(message.attachments ? { attachments: message.attachments } : {}),
-      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
-    };
+  /** The thread a reply joins (its parent's ts), or `thread_not_found` for no such message. */
+  private threadOf(channel: string, threadTs: string | undefined): ThreadArg {
+    if (!threadTs) return { ts: undefined };
+    const named = this.messages.find(
+      (m) => m.channel === channel && m.ts === threadTs && !m.ephemeral,
+    );
+    if (!named) return { failure: fail('thread_not_found') };
+    return { ts: named.thread_ts ?? named.ts };
   }
 
-  private postMessage(args: Json): Json {
+  private postMessage(args: Json): Json | HttpAnswer {
     const channel = str(args.channel);
     if (!channel) return fail('channel_not_found');
+    const archived = this.channels.archivedFailure([channel]);
+    if (archived) return archived;
     const { content, failure } = this.content(args);
     if (failure) return failure;
-    const threadTs = str(args.thread_ts);
+    const meta = readMetadata(args.metadata, false);
+    if (meta.failure) return meta.failure;
+    const thread = this.threadOf(channel, str(args.thread_ts));
+    if (thread.failure) return thread.failure;
+    const limited = this.channels.admitPosts([channel]);
+    if (limited) return limited;
     const message: FakeMessage = {
       channel,
       ts: this.nextTs(),
       ...content,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(thread.ts ? { thread_ts: thread.ts } : {}),
+      ...(meta.metadata ? { metadata: meta.metadata } : {}),
     };
     this.messages.push(message);
-    return ok({ channel, ts: message.ts, message: this.messageJson(message) });
+    return ok({ channel, ts: message.ts, message: messageJson(message) });
   }
 
   private updateMessage(args: Json): Json {
     const channel = str(args.channel);
     const ts = str(args.ts);
     if (!channel) return fail('channel_not_found');
+    const archived = this.channels.archivedFailure([channel]);
+    if (archived) return archived;
     if (!ts) return fail('message_not_found');
     const message = this.messages.find((m) => m.channel === channel && m.ts === ts);
     if (!message) return fail('message_not_found');
     if (message.ephemeral) return fail('cant_update_message');
+    // Without `metadata` the message keeps its own; `{}` removes it.
+    const meta = readMetadata(args.metadata, true);
+    if (meta.failure) return meta.failure;
     const hasText = args.text !== undefined;
     const hasBlocks = args.blocks !== undefined;
     const hasAttachments = args.attachments !== undefined;
@@ -1015,13 +730,17 @@ class FakeSlackServer implements FakeSlack {
     else delete message.blocks;
     if (next.attachments?.length) message.attachments = next.attachments;
     else delete message.attachments;
+    if (meta.metadata) message.metadata = meta.metadata;
+    else if (args.metadata !== undefined) delete message.metadata;
     message.updated = (message.updated ?? 0) + 1;
-    return ok({ channel, ts, text: message.text ?? '', message: this.messageJson(message) });
+    return ok({ channel, ts, text: message.text ?? '', message: messageJson(message) });
   }
 
   private postEphemeral(args: Json): Json {
     const channel = str(args.channel);
     if (!channel) return fail('channel_not_found');
+    const archived = this.channels.archivedFailure([channel]);
+    if (archived) return archived;
     const user = str(args.user);
     if (!user) return fail('user_not_in_channel');
     const { content, failure } = this.content(args);
@@ -1053,7 +772,7 @@ class FakeSlackServer implements FakeSlack {
     return ok({ upload_url: `${this.url}/upload/v1/${id}`, file_id: id });
   }
 
-  private completeUpload(args: Json): Json {
+  private completeUpload(args: Json): Json | HttpAnswer {
     const list = args.files;
     if (!Array.isArray(list) || list.length === 0) {
       return fail('invalid_arguments', ['[ERROR] files must be a non-empty JSON array']);
@@ -1081,6 +800,8 @@ class FakeSlackServer implements FakeSlack {
           .filter(Boolean),
       ),
     ];
+    const archived = this.channels.archivedFailure(channels);
+    if (archived) return archived;
     const comment = str(args.initial_comment);
     let blocks: Record<string, unknown>[] | undefined;
     // Slack ignores blocks when there is an initial_comment.
@@ -1091,6 +812,8 @@ class FakeSlackServer implements FakeSlack {
     }
     if (comment && chars(comment) > MAX_TEXT) return fail('msg_too_long');
     const threadTs = str(args.thread_ts);
+    const limited = this.channels.admitPosts(channels);
+    if (limited) return limited;
     for (const { file } of picked) file.completed = true;
     const attached: FakeMessageFile[] = picked.map(({ file, title }) => ({
       id: file.id,
@@ -1110,26 +833,20 @@ class FakeSlackServer implements FakeSlack {
     }
     const now = Math.floor(Date.now() / 1000);
     return ok({
-      files: picked.map(({ file, title }) => {
-        const extension = file.filename.includes('.')
-          ? (file.filename.split('.').pop() ?? '').toLowerCase()
-          : '';
-        return {
-          id: file.id,
-          created: now,
-          timestamp: now,
-          name: file.filename,
-          title,
-          mimetype: MIME_TYPES[extension] ?? 'application/octet-stream',
-          filetype: extension || 'binary',
-          user: fakeSlackIdentity.botUserId,
-          size: file.bytes?.length ?? 0,
-          is_external: false,
-          is_public: channels.length > 0,
-          url_private: `${this.url}/files/${file.id}/${encodeURIComponent(file.filename)}`,
-          permalink: `${fakeSlackIdentity.teamUrl}files/${fakeSlackIdentity.botUserId}/${file.id}`,
-        };
-      }),
+      files: picked.map(({ file, title }) => ({
+        id: file.id,
+        created: now,
+        timestamp: now,
+        name: file.filename,
+        title,
+        ...fileKind(file.filename),
+        user: fakeSlackIdentity.botUserId,
+        size: file.bytes?.length ?? 0,
+        is_external: false,
+        is_public: channels.length > 0,
+        url_private: `${this.url}/files/${file.id}/${encodeURIComponent(file.filename)}`,
+        permalink: `${fakeSlackIdentity.teamUrl}files/${fakeSlackIdentity.botUserId}/${file.id}`,
+      })),
     });
   }
 
@@ -1177,7 +894,7 @@ class FakeSlackServer implements FakeSlack {
         name: 'moderation',
         is_channel: true,
         is_private: false,
-        is_archived: false,
+        is_archived: this.channels.isArchived(id),
         is_member: true,
       },
     });
@@ -1258,19 +975,5 @@ class FakeSlackServer implements FakeSlack {
         hash,
       },
     });
-  }
-}
-
-/** A response_url body: JSON, or a form with a JSON `payload` as incoming webhooks accept. */
-function parseResponseBody(type: string, raw: Buffer): Json | undefined {
-  try {
-    const text = raw.toString('utf8');
-    const json: unknown =
-      type === 'application/x-www-form-urlencoded'
-        ? JSON.parse(new URLSearchParams(text).get('payload') ?? '')
-        : JSON.parse(text);
-    return isRecord(json) ? json : undefined;
-  } catch {
-    return undefined;
   }
 }

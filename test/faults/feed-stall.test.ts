@@ -1,0 +1,237 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeMessage, type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { CHANNEL, startTestApp, testEnv } from '../helpers/app.js';
+import {
+  accepted,
+  c2cOf,
+  feedPosts,
+  repliesTo,
+  sendOf,
+  showing,
+  visible,
+  withdrawalOf,
+} from '../helpers/feed.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ROOT = join(import.meta.dirname, '..', '..');
+
+async function healthOf(
+  app: TestApp,
+): Promise<{ code: number; status: string; reasons: string[] }> {
+  const res = await fetch(`${app.url}/healthz`);
+  const body = (await res.json()) as { status: string; reasons: string[] };
+  return { code: res.status, ...body };
+}
+
+/** `npm run dead-letters` as an operator runs it, against the app's own DATA_DIR. */
+function deadLettersCli(env: Record<string, string>, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src', 'cli', 'dead-letters.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`exit ${code}: ${output}`)),
+    );
+  });
+}
+
+describe('feed faults: nothing stalls the feed', () => {
+  let slack: FakeSlack;
+  let app: TestApp;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(async () => {
+    slack.reset();
+    env = testEnv(slack.apiUrl);
+    app = await startTestApp(env, { feedBehindMs: 1_500 });
+  });
+  afterEach(async () => {
+    await app.stop();
+  });
+
+  /** Posts a send and waits for its feed post. */
+  async function posted(msgKey: string) {
+    await accepted(app.url, sendOf(msgKey));
+    await slack.waitFor(() => showing(slack, msgKey).length === 1, 5_000);
+    const [post] = showing(slack, msgKey);
+    if (!post) throw new Error('no post');
+    return post;
+  }
+
+  it.each([
+    ['deleted', 'message_not_found'],
+    ['frozen', 'cant_update_message'],
+    ['archived with its channel', 'is_archived'],
+  ])(
+    'shows the recall of a %s feed post as a new post, and the events behind it flow',
+    async (_how, error) => {
+      const key = '71_1_1700000001';
+      const post = await posted(key);
+      if (error === 'message_not_found') slack.deleteMessage(CHANNEL, post.ts);
+      else slack.failNext('chat.update', { error });
+      await accepted(app.url, withdrawalOf([key]));
+      for (let i = 0; i < 3; i++) await accepted(app.url, c2cOf(`after-${i}_1_1`));
+      await slack.waitFor(
+        () => [0, 1, 2].every((i) => showing(slack, `after-${i}_1_1`).length === 1),
+        3_000,
+      );
+      await slack.waitFor(() => showing(slack, 'can no longer be changed').length === 1, 3_000);
+      const [instead] = showing(slack, 'can no longer be changed');
+      expect(instead?.thread_ts).toBeUndefined();
+      expect(visible(instead ?? post)).toContain(key);
+      expect(visible(instead ?? post)).toContain(error);
+      await sleep(500);
+      expect(slack.calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+      expect(showing(slack, 'can no longer be changed')).toHaveLength(1);
+      expect(await app.store.pendingCount()).toBe(0);
+    },
+  );
+
+  it('tells a recall of five posts in their threads once each, under one post a second, without holding up the feed', async () => {
+    slack.setChannelPostLimit({ perSecond: 1, retryAfter: 1 });
+    const keys = Array.from({ length: 5 }, (_, i) => `7${i}_1_1700000001`);
+    const posts: FakeMessage[] = [];
+    for (const key of keys) posts.push(await posted(key));
+    await accepted(app.url, withdrawalOf(keys));
+    const behindAt = Date.now();
+    await accepted(app.url, c2cOf('behind_1_1'));
+    await slack.waitFor(() => showing(slack, 'behind_1_1').length === 1, 4_000);
+    expect(Date.now() - behindAt).toBeLessThan(4_000);
+    await slack.waitFor(() => posts.every((p) => repliesTo(slack, p.ts).length === 1), 20_000);
+    await sleep(1_500);
+    posts.forEach((post, i) => {
+      const replies = repliesTo(slack, post.ts);
+      expect(replies, `thread of ${keys[i]}`).toHaveLength(1);
+      const text = visible(replies[0] ?? post);
+      for (const [j, key] of keys.entries()) {
+        if (i === j) expect(text).toContain(key);
+        else expect(text).not.toContain(key);
+      }
+      const updated = slack.messages.find((m) => m.ts === post.ts);
+      expect(updated?.updated).toBe(1);
+      expect(JSON.stringify(updated?.blocks)).toContain('Recalled');
+      expect(JSON.stringify(updated?.blocks)).not.toContain('"action_id":"feed_recall"');
+    });
+    expect(feedPosts(slack).filter((p) => keys.some((k) => visible(p).includes(k)))).toHaveLength(
+      5,
+    );
+  });
+
+  it('posts a recall within seconds behind a burst of 40 sends, every send once', async () => {
+    slack.setChannelPostLimit({ perSecond: 1, retryAfter: 1 });
+    const keys = Array.from({ length: 40 }, (_, i) => `${100 + i}_1_1700000001`);
+    await Promise.all(keys.map((key) => accepted(app.url, sendOf(key))));
+    const recallAt = Date.now();
+    await accepted(app.url, c2cOf('after-sends_1_1'));
+    await slack.waitFor(() => showing(slack, 'after-sends_1_1').length === 1, 5_000);
+    expect(Date.now() - recallAt).toBeLessThan(5_000);
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    for (const key of keys) expect(showing(slack, key), key).toHaveLength(1);
+    expect(feedPosts(slack).length).toBeLessThanOrEqual(5);
+  });
+
+  it('sets aside a post Slack keeps refusing, says so, lets the rest flow, and replays it', async () => {
+    slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    slack.failNext('files.completeUploadExternal', { error: 'invalid_arguments' }, 3);
+    await accepted(app.url, c2cOf('refused_1_1'));
+    await slack.waitFor(() => slack.calls.some((c) => c.method === 'chat.postMessage'), 2_000);
+    await accepted(app.url, c2cOf('next_1_1'));
+    await slack.waitFor(() => showing(slack, 'next_1_1').length === 1, 10_000);
+    await slack.waitFor(async () => (await app.store.deadLetterCount()) === 1, 5_000);
+    const health = await healthOf(app);
+    expect(health).toMatchObject({ code: 200, status: 'degraded' });
+    expect(health.reasons.join(' ')).toContain('dead letter');
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/recallbot_dead_letters 1/);
+    expect(metrics).toMatch(/recallbot_events_dead_lettered_total\{kind="payload"\} 1/);
+    expect(showing(slack, 'refused_1_1')).toHaveLength(0);
+
+    const listed = await deadLettersCli(env, []);
+    expect(listed).toContain('1 dead letter');
+    expect(listed).toContain('refused_1_1');
+    expect(listed).toContain('invalid_arguments');
+    expect(await deadLettersCli(env, ['replay'])).toContain('1 event put back in the queue');
+    await slack.waitFor(() => showing(slack, 'refused_1_1').length === 1, 5_000);
+    await slack.waitFor(async () => (await healthOf(app)).status === 'ok', 5_000);
+  });
+
+  it('says the feed is behind while an event waits too long, and recovers', async () => {
+    slack.setOutage('http503');
+    await accepted(app.url, c2cOf('waiting_1_1'));
+    await slack.waitFor(async () => (await healthOf(app)).status === 'degraded', 5_000);
+    const health = await healthOf(app);
+    expect(health.code).toBe(200);
+    expect(health.reasons.join(' ')).toMatch(
+      /feed behind: the oldest waiting event was accepted \d+ s ago/,
+    );
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/recallbot_feed_oldest_waiting_seconds [1-9]/);
+    slack.setOutage('none');
+    await slack.waitFor(() => showing(slack, 'waiting_1_1').length === 1, 5_000);
+    await slack.waitFor(async () => (await healthOf(app)).status === 'ok', 5_000);
+  });
+
+  it('shows a send and its recall that arrive together as one updated post', async () => {
+    slack.setOutage('http503');
+    const key = '81_1_1700000001';
+    await accepted(app.url, sendOf(key));
+    await accepted(app.url, withdrawalOf([key]));
+    await sleep(300);
+    slack.setOutage('none');
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
+    const posts = feedPosts(slack).filter((p) => visible(p).includes(key));
+    expect(posts).toHaveLength(1);
+    const [post] = posts;
+    expect(post?.updated).toBe(1);
+    expect(JSON.stringify(post?.blocks)).toContain('Recalled');
+    expect(JSON.stringify(post?.blocks)).not.toContain('"action_id":"feed_recall"');
+    expect(repliesTo(slack, post?.ts ?? '')).toHaveLength(1);
+  });
+
+  it.each([
+    ['with an attached file', () => {}, '8'.repeat(220)],
+    [
+      'as the plain-text fallback',
+      (s: FakeSlack) => s.failNext('chat.postMessage', { error: 'invalid_blocks' }),
+      '82_1_1700000001',
+    ],
+  ])('updates a send posted %s when it is recalled', async (_how, fault, key) => {
+    fault(slack);
+    await accepted(app.url, sendOf(key));
+    await slack.waitFor(
+      () => slack.messages.some((m) => m.files?.some((f) => f.content.includes(key))),
+      5_000,
+    );
+    const [post] = slack.messages.filter((m) => m.files?.some((f) => f.content.includes(key)));
+    await accepted(app.url, withdrawalOf([key]));
+    await slack.waitFor(() => repliesTo(slack, post?.ts ?? '').length === 1, 5_000);
+    const updated = slack.messages.find((m) => m.ts === post?.ts);
+    expect(updated?.updated).toBe(1);
+    expect(JSON.stringify(updated?.blocks)).toContain('Recalled');
+    expect(feedPosts(slack)).toHaveLength(1);
+  });
+});
