@@ -170,14 +170,9 @@ export class DeliveryWorker {
       }),
     );
     const now: QueuedEvent[] = [];
+    const linked: QueuedEvent[] = [];
     for (const queued of remaining) {
-      if (await this.touchesPosts(queued, sent)) {
-        unfinished.delete(queued.id);
-        this.linked.push({ event: queued, done: done.get(queued.id) ?? [] });
-        this.wakeLinkedLane?.();
-      } else {
-        now.push(queued);
-      }
+      ((await this.touchesPosts(queued, sent)) ? linked : now).push(queued);
     }
     const byId = new Map(now.map((e) => [e.id, e.event]));
     for (const post of planPosts(now)) {
@@ -189,6 +184,12 @@ export class DeliveryWorker {
       );
       for (const id of post.eventIds) unfinished.delete(id);
     }
+    // Only now: a recall of a send in this batch finds the send's post.
+    for (const queued of linked) {
+      unfinished.delete(queued.id);
+      this.linked.push({ event: queued, done: done.get(queued.id) ?? [] });
+    }
+    this.wakeLinkedLane?.();
   }
 
   /** An Official Channel recall naming a message the feed posted (or is about to post). */
