@@ -50,7 +50,10 @@ parentPort.on('message', (message) => {
     insertAll(message.keys.split('\\n'), message.payloads.split('\\n'), message.at);
     parentPort.postMessage({ ok: true });
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
+    parentPort.postMessage({
+      error: String(error && error.message ? error.message : error),
+      code: error && typeof error.code === 'string' ? error.code : undefined,
+    });
   }
 });
 `;
@@ -72,6 +75,8 @@ export interface StatementResult {
 interface Answer {
   ok?: boolean;
   error?: string;
+  /** SQLite's code (`SQLITE_FULL`, `SQLITE_BUSY`…) of a failed write. */
+  code?: string;
   results?: StatementResult[];
 }
 
@@ -123,7 +128,9 @@ export class SqliteWriter {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.answers.push((answer) =>
-        answer.ok ? resolve(answer) : reject(new Error(answer.error ?? 'write failed')),
+        answer.ok
+          ? resolve(answer)
+          : reject(Object.assign(new Error(answer.error ?? 'write failed'), { code: answer.code })),
       );
       this.worker.postMessage(message);
     });

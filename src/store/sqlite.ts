@@ -417,8 +417,11 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Forgets what no longer matters; on the writer thread, and a failure only waits for next time. */
-  private async prune(): Promise<void> {
+  /**
+   * Forgets what no longer matters (runs every 10 minutes): on the writer thread, and a failure
+   * (a lock held by another process, a full disk) is reported and waits for the next run.
+   */
+  async prune(): Promise<void> {
     const now = this.now();
     try {
       const [forgotten] = await this.writer.transaction([
