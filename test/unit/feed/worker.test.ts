@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryWorker } from '../../../src/feed/worker.js';
+import { Health } from '../../../src/http/health.js';
+import { createMetrics } from '../../../src/http/metrics.js';
+import { silentLogger } from '../../../src/log.js';
+import { createDeliveryClient } from '../../../src/slack/web-client.js';
+import { RedisStore } from '../../../src/store/redis.js';
+import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { Store } from '../../../src/store/store.js';
+import { dedupeKeyOf } from '../../../src/tencent/webhook/dedupe.js';
+import { webhookBodySchema } from '../../../src/tencent/webhook/schemas.js';
+import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
+import { CHANNEL } from '../../helpers/app.js';
+import { c2cOf, sendOf, showing, withdrawalOf } from '../../helpers/feed.js';
+import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
+
+type Faults = Partial<Record<keyof Store, number>>;
+
+/** The store, with the next calls of some methods failing (a lock, a Redis refusing a command). */
+function faulty(store: Store, faults: Faults): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const left = faults[prop as keyof Store] ?? 0;
+        if (left > 0) {
+          faults[prop as keyof Store] = left - 1;
+          return Promise.reject(new Error(`injected failure of ${String(prop)}`));
+        }
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+const stores: [string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>][] = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'recall-bot-worker-'));
+      return {
+        store: new SqliteStore({ dataDir: dir }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    'redis',
+    async () => {
+      const prefix = uniquePrefix('worker');
+      return {
+        store: await RedisStore.connect({ url: testRedisUrl(), prefix }),
+        cleanup: () => deleteKeysWithPrefix(prefix),
+      };
+    },
+  ],
+];
+
+describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_name, open) => {
+  let slack: FakeSlack;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let worker: DeliveryWorker | undefined;
+  const faults: Faults = {};
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+  beforeEach(async () => {
+    slack.reset();
+    for (const key of Object.keys(faults)) delete faults[key as keyof Store];
+    ({ store, cleanup } = await open());
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    await store.close();
+    await cleanup();
+  });
+
+  function startWorker(): void {
+    const metrics = createMetrics();
+    worker = new DeliveryWorker({
+      store: faulty(store, faults),
+      slack: createDeliveryClient('xoxb-test-token', slack.apiUrl, metrics),
+      channel: CHANNEL,
+      logger: silentLogger,
+      metrics,
+      health: new Health({ checkStore: async () => {} }),
+      retry: { baseMs: 50, maxMs: 200, permanentMs: 200, maxOwnFailures: 3 },
+    });
+    worker.start();
+  }
+
+  async function enqueue(body: Record<string, unknown>): Promise<void> {
+    const parsed = webhookBodySchema.parse(body);
+    await store.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
+  }
+
+  it('is released at once when a link lookup fails, and delivered once the store answers', async () => {
+    faults.getPostLink = 3;
+    await enqueue(withdrawalOf(['1_1_1']));
+    await enqueue(c2cOf('beside_1_1'));
+    startWorker();
+    await slack.waitFor(() => showing(slack, 'beside_1_1').length === 1, 5_000);
+    await slack.waitFor(() => showing(slack, '1_1_1').length === 1, 5_000);
+    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
+    expect(faults.getPostLink).toBe(0);
+  });
+
+  it('posts once when recording the post keeps failing: the post is found in the channel', async () => {
+    faults.finishAttempt = 7;
+    await enqueue(c2cOf('unrecorded_1_1'));
+    startWorker();
+    await slack.waitFor(async () => (await store.pendingCount()) === 0, 10_000);
+    expect(faults.finishAttempt).toBe(0);
+    expect(showing(slack, 'unrecorded_1_1')).toHaveLength(1);
+    expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
+  });
+
+  it('is released when its recorded writes cannot be read, and delivered after', async () => {
+    faults.attemptsFor = 2;
+    await enqueue(sendOf('2_1_1'));
+    startWorker();
+    await slack.waitFor(() => showing(slack, '2_1_1').length === 1, 5_000);
+    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
+    expect(showing(slack, '2_1_1')).toHaveLength(1);
+  });
+});
