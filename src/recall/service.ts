@@ -4,7 +4,7 @@ import { inlineCode } from '../feed/escape.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { RecallAuthorizer } from './authorize.js';
+import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createConfirmation, type PendingRecall } from './confirmations.js';
 import { LIST_ALL_UP_TO, renderAudit, renderResults, resultsCsv } from './report.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
@@ -42,21 +42,36 @@ const PROGRESS_EVERY_MS = 2_000;
 export class RecallService {
   constructor(private readonly options: RecallServiceOptions) {}
 
+  /**
+   * Whether `userId` may recall; when not, tells them so through `reply`. Callers that take a
+   * lock or use up something ask this first, so a refused click changes nothing.
+   */
+  async authorize(
+    userId: string,
+    reply: ReplyChannel,
+    pending: Pick<PendingRecall, 'account' | 'msgKeys' | 'origin'>,
+  ): Promise<Authorization> {
+    const { authorizer, logger, metrics } = this.options;
+    const authorization = await authorizer.check(userId);
+    if (!authorization.allowed) {
+      const log = logger.child({ user: userId, account: pending.account });
+      log.info('recall refused', { origin: pending.origin.kind, keys: pending.msgKeys.length });
+      metrics.recalls.inc({ outcome: 'refused' }, pending.msgKeys.length);
+      await this.safely(reply.final({ text: `:no_entry: ${authorization.reason}` }), log);
+    }
+    return authorization;
+  }
+
   /** Runs a confirmed recall. Never throws: every failure is told to the person. */
   async run(pending: PendingRecall, confirmedBy: string, reply: ReplyChannel): Promise<void> {
-    const { authorizer, logger, metrics } = this.options;
+    const { logger, metrics } = this.options;
     const log = logger.child({
       user: confirmedBy,
       account: pending.account,
       keys: pending.msgKeys.length,
     });
-    const authorization = await authorizer.check(confirmedBy);
-    if (!authorization.allowed) {
-      log.info('recall refused', { origin: pending.origin.kind });
-      metrics.recalls.inc({ outcome: 'refused' }, pending.msgKeys.length);
-      await this.safely(reply.final({ text: `:no_entry: ${authorization.reason}` }), log);
-      return;
-    }
+    const authorization = await this.authorize(confirmedBy, reply, pending);
+    if (!authorization.allowed) return;
     const total = pending.msgKeys.length;
     // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
     let progressSent = this.safely(

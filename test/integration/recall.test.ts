@@ -386,6 +386,62 @@ describe('recall from Slack', () => {
     ).toBe(before - 1);
   });
 
+  it('recalls every send of a grouped feed post with Recall all, and each alone with its button', async () => {
+    // Sends that waited together (Slack was down) share one post.
+    slack.setOutage('http503');
+    for (const key of keys(4, 20)) {
+      await postWebhook(app.url, {
+        ...samples.officialSend,
+        Official_Account: ACCOUNT,
+        MsgKey: key,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    slack.setOutage('none');
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
+    const [post] = slack.messages.filter((m) =>
+      JSON.stringify(m.blocks).includes('feed_recall_all'),
+    );
+    const blocks = (post?.blocks ?? []) as { accessory?: ConfirmButton }[];
+    const single = blocks.flatMap((b) => (b.accessory ? [b.accessory] : []));
+    const grouped = single.map((b) => (JSON.parse(b.value) as { msgKey: string }).msgKey);
+    expect(grouped.length).toBeGreaterThanOrEqual(2);
+    expect(single.every((b) => b.action_id === 'feed_recall' && b.style === 'danger')).toBe(true);
+    const [all] = buttonsOf(post?.blocks) as (ConfirmButton & {
+      confirm?: { title: { text: string } };
+    })[];
+    expect(all).toMatchObject({ action_id: 'feed_recall_all', style: 'danger' });
+    expect(all?.confirm?.title.text).toBe(`Recall all ${grouped.length} messages?`);
+    const inThread = (text: string) => () =>
+      slack.messages.some((m) => m.thread_ts === post?.ts && String(m.text).includes(text));
+
+    await click('feed_recall', single[0]?.value ?? '', 'UADMIN', {
+      channelId: CHANNEL,
+      message: { ts: post?.ts ?? '' },
+    });
+    await slack.waitFor(inThread('Recalled 1 of 1'), 5_000);
+    // Tencent reports that recall: the post marks that send, and Recall all counts the rest.
+    await postWebhook(app.url, {
+      ...samples.official,
+      Official_Account: ACCOUNT,
+      WithdrawMsgList: [{ MsgKey: grouped[0] }],
+    });
+    await slack.waitFor(() => slack.messages.find((m) => m.ts === post?.ts)?.updated === 1, 5_000);
+    const rest = grouped.length - 1;
+    expect(JSON.stringify(slack.messages.find((m) => m.ts === post?.ts)?.blocks)).toContain(
+      `Recall all ${rest}`,
+    );
+
+    // Someone who may not recall is refused and keeps nobody out.
+    const where = { channelId: CHANNEL, message: { ts: post?.ts ?? '' } };
+    await click('feed_recall_all', all?.value ?? '', 'UNOBODY', where);
+    await slack.waitFor(inThread(':no_entry:'), 5_000);
+    await click('feed_recall_all', all?.value ?? '', 'UADMIN', where);
+    await slack.waitFor(inThread(`Recalled ${rest} of ${rest}`), 5_000);
+    const recalled = tencent.calls.flatMap((c) => c.msgKeys);
+    expect([...recalled].sort()).toEqual([...grouped].sort());
+  });
+
   it('gives every key a final answer under injected 502 and 60007 faults', async () => {
     tencent.setFault({ kind: '502', times: 2 });
     const res = await command(`${ACCOUNT} ${keys(25, 100).join(' ')}`, 'UADMIN');

@@ -118,6 +118,15 @@ async function recallFromFeedPost(
   request: { lock: string; account: string; msgKeys: string[] },
 ): Promise<void> {
   const { payload, channel, postTs } = where;
+  const reply = threadReply(client, channel, postTs);
+  const pending: PendingRecall = {
+    account: request.account,
+    msgKeys: request.msgKeys,
+    requestedBy: payload.user.id,
+    origin: { kind: 'feed', channel, threadTs: postTs },
+  };
+  // Before the lock: a click by someone who may not recall must not keep a moderator out.
+  if (!(await deps.recall.authorize(payload.user.id, reply, pending)).allowed) return;
   if (!(await deps.store.acquire(request.lock, FEED_CLICK_LOCK_MS))) {
     await client.chat.postEphemeral({
       channel,
@@ -127,13 +136,7 @@ async function recallFromFeedPost(
     });
     return;
   }
-  const pending: PendingRecall = {
-    account: request.account,
-    msgKeys: request.msgKeys,
-    requestedBy: payload.user.id,
-    origin: { kind: 'feed', channel, threadTs: postTs },
-  };
-  await deps.recall.run(pending, payload.user.id, threadReply(client, channel, postTs));
+  await deps.recall.run(pending, payload.user.id, reply);
 }
 
 /** `feed_recall`: the Recall button of one sent message on a feed post. */
