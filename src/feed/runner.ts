@@ -4,7 +4,7 @@ import type { Metrics } from '../http/metrics.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import { classifySlackError, type SlackFailure } from '../slack/errors.js';
-import type { AttemptResult, PostAttempt, Store } from '../store/store.js';
+import { type AttemptResult, doneAttempt, type PostAttempt, type Store } from '../store/store.js';
 import type { Reconciler } from './reconcile.js';
 import { attemptOf, type FeedWrite, sendWrite } from './writes.js';
 
@@ -244,12 +244,7 @@ export class WriteRunner {
 
   private async finish(attempt: PostAttempt, result: AttemptResult, job: JobState) {
     await this.storeWrite(() => this.options.store.finishAttempt(attempt, result));
-    job.done.set(attempt.step ?? attempt.id, {
-      ...attempt,
-      state: 'done',
-      outcome: result.outcome,
-      ...(result.ts ? { ts: result.ts } : {}),
-    });
+    job.done.set(attempt.step ?? attempt.id, doneAttempt(attempt, result));
   }
 
   /** A store write, tried again a few times (an ack must not be lost to a passing lock). */

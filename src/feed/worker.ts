@@ -3,7 +3,7 @@ import type { Health } from '../http/health.js';
 import type { Metrics } from '../http/metrics.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
-import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
+import { doneAttempt, type PostAttempt, type QueuedEvent, type Store } from '../store/store.js';
 import { planPosts } from './batch.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
 import { officialPostKey, sendLinksOfAttempt } from './links.js';
@@ -230,14 +230,14 @@ export class DeliveryWorker {
           continue;
         }
         logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
-        const ack = attempt.delivers ? attempt.eventIds : [];
-        await store.finishAttempt(attempt, {
-          outcome: 'posted',
+        const result = {
+          outcome: 'posted' as const,
           ts: lookup.ts,
-          ack,
+          ack: attempt.delivers ? attempt.eventIds : [],
           links: sendLinksOfAttempt(attempt, byId, lookup.ts),
-        });
-        attempt = { ...attempt, state: 'done', outcome: 'posted', ts: lookup.ts };
+        };
+        await store.finishAttempt(attempt, result);
+        attempt = doneAttempt(attempt, result);
       } else if (attempt.delivers) {
         await store.ack(attempt.eventIds);
       }

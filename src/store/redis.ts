@@ -8,6 +8,7 @@ import {
   type AttemptResult,
   DEDUPE_RETENTION_MS,
   type DeadLetter,
+  doneAttempt,
   POST_LINK_RETENTION_MS,
   type PostAttempt,
   type PostLink,
@@ -489,12 +490,7 @@ export class RedisStore implements Store {
   }
 
   async finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void> {
-    const done: PostAttempt = {
-      ...attempt,
-      state: 'done',
-      outcome: result.outcome,
-      ...(result.ts ? { ts: result.ts } : {}),
-    };
+    const done = doneAttempt(attempt, result);
     const links = result.links ?? [];
     const ack = (result.ack ?? []).filter((id) => STREAM_ID.test(id));
     await this.redis.finishAttempt(

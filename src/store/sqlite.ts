@@ -6,6 +6,7 @@ import {
   type AttemptResult,
   DEDUPE_RETENTION_MS,
   type DeadLetter,
+  doneAttempt,
   type LinkToSave,
   POST_LINK_RETENTION_MS,
   type PostAttempt,
@@ -319,12 +320,7 @@ export class SqliteStore implements Store {
   }
 
   async finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void> {
-    const done: PostAttempt = {
-      ...attempt,
-      state: 'done',
-      outcome: result.outcome,
-      ...(result.ts ? { ts: result.ts } : {}),
-    };
+    const done = doneAttempt(attempt, result);
     const ack = result.ack ?? [];
     await this.writer.transaction([
       this.attemptStatement(done),

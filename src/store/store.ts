@@ -78,6 +78,16 @@ export interface AttemptResult {
   links?: readonly LinkToSave[];
 }
 
+/** The record of `attempt` once done, as `finishAttempt` keeps it. */
+export function doneAttempt(attempt: PostAttempt, result: AttemptResult): PostAttempt {
+  return {
+    ...attempt,
+    state: 'done',
+    outcome: result.outcome,
+    ...(result.ts ? { ts: result.ts } : {}),
+  };
+}
+
 /** Events set aside because their delivery kept failing for a reason of their own. */
 export interface DeadLetter {
   id: string;

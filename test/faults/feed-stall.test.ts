@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { dedupeKeyOf } from '../../src/tencent/webhook/dedupe.js';
@@ -16,11 +14,11 @@ import {
   visible,
   withdrawalOf,
 } from '../helpers/feed.js';
+import { runEntryPoint } from '../helpers/process.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ROOT = join(import.meta.dirname, '..', '..');
 
 async function healthOf(
   app: TestApp,
@@ -31,29 +29,10 @@ async function healthOf(
 }
 
 /** `npm run dead-letters` as an operator runs it, against the app's own DATA_DIR. */
-function deadLettersCli(env: Record<string, string>, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src', 'cli', 'dead-letters.ts'), ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`exit ${code}: ${output}`)),
-    );
-  });
+async function deadLettersCli(env: Record<string, string>, args: string[]): Promise<string> {
+  const { code, output } = await runEntryPoint('src/cli/dead-letters.ts', args, env);
+  if (code !== 0) throw new Error(`exit ${code}: ${output}`);
+  return output;
 }
 
 describe('feed faults: nothing stalls the feed', () => {

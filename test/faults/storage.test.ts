@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   mkdirSync,
@@ -16,9 +16,8 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { freePort, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
 import { c2cOf, showing } from '../helpers/feed.js';
+import { runEntryPoint } from '../helpers/process.js';
 import { c2cEvent } from '../helpers/store-contract.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A small file system of its own (tmpfs), so the disk can really be filled. Needs root. */
 function smallDisk(sizeKb: number, options = ''): { dir: string; release: () => void } {
@@ -65,26 +64,7 @@ function fill(dir: string): string {
 async function startFailing(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  return runEntryPoint('src/main.ts', [], { ...env, PORT: String(await freePort()) });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
