@@ -413,6 +413,26 @@ describe('replicas on one Redis', () => {
     }
   }, 100_000);
 
+  it('does not post again what a SIGKILLed replica posted just before dying (it looks first)', async () => {
+    const a = await replica();
+    const held = slack.hold('chat.postMessage');
+    const key = msgKey('posted-then-killed', 0);
+    expect((await postWebhook(a.url, c2c(key))).status).toBe(200);
+    // Slack has the post; A dies before hearing back, so nothing recorded it as done.
+    await held.waitForHeld(1, 10_000);
+    const b = await replica();
+    a.process.kill('SIGKILL');
+    expect(await a.exited).toBeNull();
+    held.release();
+    expect(postsOf(key)).toBe(1);
+    // B takes the event over once A's lease runs out, finds the post in the channel, and acks it.
+    await waitUntil('the stream to empty', async () => (await streamLength()) === 0, 45_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(postsOf(key)).toBe(1);
+    expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
+    expect(await health(b)).toBe(200);
+  }, 100_000);
+
   it('loses and doubles nothing when Redis restarts mid-run, and gets healthy again', async () => {
     redisServer = await startRedisServer();
     const server = redisServer;
