@@ -32,7 +32,20 @@ const NO_HISTORY = new Set([
   'not_allowed_token_type',
   'no_permission',
   'access_denied',
+  // A bot reads a channel's history only as a member (posting needs no membership).
+  'not_in_channel',
+  'channel_not_found',
 ]);
+
+/** A thread reply cannot be there when its thread is gone. */
+const THREAD_GONE = new Set(['thread_not_found', 'message_not_found']);
+
+/** What a person does about each reason the history cannot be read. */
+function remedy(reason: string | undefined): string {
+  return reason === 'not_in_channel'
+    ? 'invite the bot to the channel (/invite @recall-bot)'
+    : 'add the channels:history and groups:history scopes and reinstall the app';
+}
 
 /** Our clock and Slack's may differ; a post is looked for from this long before the attempt. */
 const CLOCK_SKEW_S = 300;
@@ -110,12 +123,13 @@ export class Reconciler {
     try {
       result = await this.search(attempt);
     } catch (error) {
-      const failure = classifySlackError(error, 'existing_post');
-      if (failure.kind === 'gone') {
+      const { reason } = classifySlackError(error);
+      if (NO_HISTORY.has(reason)) {
+        // Only the feed channel's history says whether the feed is exactly once.
+        if (attempt.channel === this.options.channel) this.setAvailable(false, reason);
+        result = { outcome: 'unavailable', reason };
+      } else if (attempt.kind === 'reply' && THREAD_GONE.has(reason)) {
         result = { outcome: 'absent' };
-      } else if (NO_HISTORY.has(failure.reason)) {
-        this.setAvailable(false, failure.reason);
-        result = { outcome: 'unavailable', reason: failure.reason };
       } else {
         throw error;
       }
@@ -172,14 +186,14 @@ export class Reconciler {
       health.setProblem('reconcile', undefined);
     } else {
       if (this.available !== false) {
-        logger.warn(
-          'cannot read the channel history: after a crash a post may be made twice (add channels:history and groups:history)',
-          { reason },
-        );
+        logger.warn('cannot read the channel history: after a crash a post may be made twice', {
+          reason,
+          remedy: remedy(reason),
+        });
       }
       health.setProblem(
         'reconcile',
-        `${HEALTH_REASON}: cannot read the channel history (${reason}); add channels:history and groups:history`,
+        `${HEALTH_REASON}: cannot read the channel history (${reason}); ${remedy(reason)}`,
       );
     }
     this.available = available;
