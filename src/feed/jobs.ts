@@ -93,9 +93,9 @@ async function recalledContent(
   if (!link.group) return renderRecalledNotice(link.event ?? withdrawal, withdrawal, keys[0]);
   const record = await store.getPostLink(link.group);
   if (!record?.sends) return undefined;
-  const recalled = [...new Set([...(record.recalled ?? []), ...keys])];
-  // Kept first, so that a later recall in the same post keeps this one's mark.
-  await store.savePostLink(link.group, { ...record, recalled });
+  // Kept first (atomically, whichever replica handles another recall of the same post), so
+  // that every later update of the post keeps this one's mark.
+  const recalled = await store.addRecalled(link.group, keys);
   const account =
     withdrawal.body.CallbackCommand === 'OfficialAccount.CallbackAfterMsgWithDraw'
       ? withdrawal.body.Official_Account

@@ -14,7 +14,8 @@ export function groupKey(postId: string): string {
 
 /**
  * What to remember of a post of sent messages, so that their recalls update it: a link per
- * MsgKey, and for several sends a group record (which Recall all reads too). Other posts: none.
+ * MsgKey (when the post's `ts` is known), and for several sends a group record, which Recall all
+ * reads (kept even without the `ts`). Other posts: none.
  */
 export function sendLinks(
   postId: string,
@@ -22,33 +23,30 @@ export function sendLinks(
   channel: string,
   ts: string | undefined,
 ): LinkToSave[] {
-  const sends = events.filter((e) => sendBody(e));
-  if (!ts || sends.length === 0 || sends.length !== events.length) return [];
+  const sends = events.flatMap((e) => {
+    const body = sendBody(e);
+    return body ? [{ event: e, body }] : [];
+  });
+  if (sends.length === 0 || sends.length !== events.length) return [];
   const [only] = sends;
-  const onlyBody = only && sendBody(only);
-  if (sends.length === 1 && only && onlyBody) {
-    return [
-      {
-        key: officialPostKey(onlyBody.Official_Account, onlyBody.MsgKey),
-        link: { channel, ts, event: compactSend(only) },
-      },
-    ];
+  if (sends.length === 1 && only) {
+    if (!ts) return [];
+    const key = officialPostKey(only.body.Official_Account, only.body.MsgKey);
+    return [{ key, link: { channel, ts, event: compactSend(only.event) } }];
   }
   const group = groupKey(postId);
-  const record: PostLink = { channel, ts, sends: sends.map(compactSend), recalled: [] };
+  const record: PostLink = {
+    channel,
+    ...(ts ? { ts } : {}),
+    sends: sends.map((s) => compactSend(s.event)),
+  };
+  if (!ts) return [{ key: group, link: record }];
   return [
     { key: group, link: record },
-    ...sends.flatMap((event) => {
-      const body = sendBody(event);
-      return body
-        ? [
-            {
-              key: officialPostKey(body.Official_Account, body.MsgKey),
-              link: { channel, ts, group },
-            },
-          ]
-        : [];
-    }),
+    ...sends.map(({ body }) => ({
+      key: officialPostKey(body.Official_Account, body.MsgKey),
+      link: { channel, ts, group },
+    })),
   ];
 }
 
@@ -81,7 +79,8 @@ export async function findLinkedPosts(
   const unlinked: string[] = [];
   keys.forEach((key, i) => {
     const link = links[i];
-    if (!link) {
+    // A post whose place is unknown cannot be updated: the recall gets a post of its own.
+    if (!link?.ts) {
       unlinked.push(key);
       return;
     }

@@ -90,6 +90,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   health: Health;
   metrics: Metrics;
+  /** Ends waits for a rate limit when the app stops. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -146,8 +148,9 @@ export class Reconciler {
       this.setAvailable(true);
       const found = answer.messages.find((m) => isMarked(m, attempt));
       if (found) return { outcome: 'found', ts: found.ts };
+      if (!answer.has_more) return { outcome: 'absent' };
       cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!answer.has_more || !cursor) return { outcome: 'absent' };
+      if (!cursor) return { outcome: 'unavailable', reason: 'history without a next page' };
     }
     this.options.logger.warn('gave up looking for an unrecorded post in a long history', {
       attempt: attempt.id,
@@ -174,7 +177,8 @@ export class Reconciler {
       } catch (error) {
         const failure = classifySlackError(error);
         if (failure.kind !== 'rate_limited' || retry >= RATE_LIMIT_RETRIES) throw error;
-        await sleep(failure.retryAfterMs);
+        await sleep(failure.retryAfterMs, this.options.signal);
+        if (this.options.signal?.aborted) throw new Error('stopping');
       }
     }
   }

@@ -5,6 +5,7 @@ import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import { doneAttempt, type PostAttempt, type QueuedEvent, type Store } from '../store/store.js';
 import { planPosts } from './batch.js';
+import { inlineCode } from './escape.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
 import { officialPostKey, sendLinksOfAttempt } from './links.js';
 import { Reconciler } from './reconcile.js';
@@ -30,6 +31,20 @@ export interface DeliveryWorkerOptions {
   retry?: RetryPolicy;
   /** Most events taken at once; a burst beyond it goes out in several batches. */
   batchSize?: number;
+}
+
+/** Batches claimed between the posts of one batch, at most this deep. */
+const MAX_ROUND_DEPTH = 3;
+
+/** A batch being delivered, with those claimed while its posts go out. */
+interface Round {
+  /** Events claimed and not yet delivered or handed on: released if the round fails. */
+  unfinished: Set<string>;
+  /** Sends posted (or to be posted) in this round, by `officialPostKey`. */
+  sent: Set<string>;
+  /** Recalls of those sends, for the linked lane once the round's posts are out. */
+  deferred: LinkedWork[];
+  depth: number;
 }
 
 /** A recall of posted sends, waiting for its own lane, with what was already done for it. */
@@ -63,7 +78,7 @@ export class DeliveryWorker {
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.batchSize = options.batchSize ?? 5000;
-    this.reconciler = new Reconciler(options);
+    this.reconciler = new Reconciler({ ...options, signal: this.stopController.signal });
     this.runner = new WriteRunner({
       ...options,
       reconciler: this.reconciler,
@@ -160,47 +175,73 @@ export class DeliveryWorker {
     await sleep(waitMs, this.stopController.signal);
   }
 
+  /** One claimed batch, and the batches claimed while its posts go out. */
   private async deliverBatch(events: QueuedEvent[], unfinished: Set<string>): Promise<void> {
-    const done = await this.settle(events, unfinished);
-    const remaining = events.filter((e) => unfinished.has(e.id));
-    const sent = new Set(
-      remaining.flatMap((e) => {
-        const body = sendBody(e.event);
-        return body ? [officialPostKey(body.Official_Account, body.MsgKey)] : [];
-      }),
-    );
+    const round: Round = { unfinished, sent: new Set(), deferred: [], depth: 0 };
+    await this.deliverRound(events, round);
+    // Only now: a recall of a send posted in this round finds the send's post.
+    for (const { event, done } of round.deferred) this.handToLinkedLane(event, done, unfinished);
+  }
+
+  private async deliverRound(events: QueuedEvent[], round: Round): Promise<void> {
+    const done = await this.settle(events, round.unfinished);
+    const remaining = events.filter((e) => round.unfinished.has(e.id));
+    for (const e of remaining) {
+      const body = sendBody(e.event);
+      if (body) round.sent.add(officialPostKey(body.Official_Account, body.MsgKey));
+    }
     const now: QueuedEvent[] = [];
-    const linked: QueuedEvent[] = [];
     for (const queued of remaining) {
-      ((await this.touchesPosts(queued, sent)) ? linked : now).push(queued);
+      const touched = await this.touchedPosts(queued, round.sent);
+      const work = { event: queued, done: done.get(queued.id) ?? [] };
+      if (touched === 'posted') this.handToLinkedLane(work.event, work.done, round.unfinished);
+      else if (touched === 'to_post') round.deferred.push(work);
+      else now.push(queued);
     }
     const byId = new Map(now.map((e) => [e.id, e.event]));
-    for (const post of planPosts(now)) {
+    const posts = planPosts(now);
+    for (const [i, post] of posts.entries()) {
       const included = new Set(post.eventIds);
       await this.runJob(
         postJob(post, byId, this.options.channel),
         [],
         now.filter((e) => included.has(e.id)),
       );
-      for (const id of post.eventIds) unfinished.delete(id);
+      for (const id of post.eventIds) round.unfinished.delete(id);
+      // Sends of many accounts make many posts: what arrived meanwhile goes out between them.
+      if (post.sends && i < posts.length - 1 && round.depth < MAX_ROUND_DEPTH) {
+        const arrived = await this.options.store.claim(this.batchSize, 0);
+        for (const e of arrived) round.unfinished.add(e.id);
+        if (arrived.length > 0) {
+          await this.deliverRound(arrived, { ...round, depth: round.depth + 1 });
+        }
+      }
     }
-    // Only now: a recall of a send in this batch finds the send's post.
-    for (const queued of linked) {
-      unfinished.delete(queued.id);
-      this.linked.push({ event: queued, done: done.get(queued.id) ?? [] });
-    }
+  }
+
+  private handToLinkedLane(event: QueuedEvent, done: PostAttempt[], unfinished: Set<string>) {
+    unfinished.delete(event.id);
+    this.linked.push({ event, done });
     this.wakeLinkedLane?.();
   }
 
-  /** An Official Channel recall naming a message the feed posted (or is about to post). */
-  private async touchesPosts(queued: QueuedEvent, sent: ReadonlySet<string>): Promise<boolean> {
+  /**
+   * Whether an Official Channel recall names messages the feed posted (`posted`: its lane can
+   * update them now), or is about to post in this round (`to_post`: after those posts).
+   */
+  private async touchedPosts(
+    queued: QueuedEvent,
+    sent: ReadonlySet<string>,
+  ): Promise<'posted' | 'to_post' | undefined> {
     const { body } = queued.event;
-    if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return false;
+    if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return undefined;
+    let posted = false;
     for (const { MsgKey } of body.WithdrawMsgList) {
       const key = officialPostKey(body.Official_Account, MsgKey);
-      if (sent.has(key) || (await this.options.store.getPostLink(key))) return true;
+      if (sent.has(key)) return 'to_post';
+      posted ||= Boolean(await this.options.store.getPostLink(key));
     }
-    return false;
+    return posted ? 'posted' : undefined;
   }
 
   /**
@@ -250,6 +291,16 @@ export class DeliveryWorker {
     return done;
   }
 
+  /** A short plain note in the channel, so readers know events are missing (best effort). */
+  private async noticeDeadLetters(count: number, reason: string): Promise<void> {
+    const text = `:warning: ${count} event${count === 1 ? '' : 's'} could not be posted (Slack answered ${inlineCode(reason, 100)}) and ${count === 1 ? 'was' : 'were'} set aside. An operator can list and replay them with \`npm run dead-letters\`.`;
+    try {
+      await this.options.slack.chat.postMessage({ channel: this.options.channel, text });
+    } catch (error) {
+      this.options.logger.warn('could not post the dead-letter notice', { error });
+    }
+  }
+
   /** Runs a job; its events are acked when it is done, or set aside when it fails on its own. */
   private async runJob(
     job: FeedJob,
@@ -264,11 +315,11 @@ export class DeliveryWorker {
       if (!(error instanceof DeadLetterError)) throw error;
       await store.deadLetter(job.eventIds, error.message);
       metrics.deadLettered.inc({ kind: error.kind }, job.eventIds.length);
-      health.setProblem('slack', undefined);
       logger.error('events set aside as dead letters: Slack keeps refusing their post', {
         reason: error.message,
         events: job.eventIds.length,
       });
+      await this.noticeDeadLetters(job.eventIds.length, error.message);
       return;
     }
     const now = Date.now();

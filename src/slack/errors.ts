@@ -112,8 +112,6 @@ export function classifySlackError(error: unknown, target: SlackTarget = 'channe
     const cause = (error as { original?: { name?: unknown } }).original?.name;
     return { kind: 'unreachable', reason: cause === 'TimeoutError' ? 'timeout' : 'network' };
   }
-  return {
-    kind: 'unreachable',
-    reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
-  };
+  // Not a Web API error (a bug, an aborted call): its message goes to the log, not a label.
+  return { kind: 'unreachable', reason: 'unexpected' };
 }

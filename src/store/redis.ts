@@ -233,7 +233,7 @@ export class RedisStore implements Store {
   }
 
   /** Once-values and acquired keys share one namespace, as they share one table in SQLite. */
-  private key(kind: 'dedupe' | 'post' | 'once', name: string): string {
+  private key(kind: 'dedupe' | 'post' | 'once' | 'recalled', name: string): string {
     return `${this.keys.prefix}${kind}:${name}`;
   }
 
@@ -475,6 +475,7 @@ export class RedisStore implements Store {
       this.keys.stream,
       this.keys.dead,
       this.keys.attemptsByEvent,
+      this.keys.attempts,
       ...(ids ?? []),
     );
   }
@@ -521,27 +522,35 @@ export class RedisStore implements Store {
     );
   }
 
-  /**
-   * Each attempt names the events asked about that it covers: a replayed dead letter has a new
-   * stream ID, and its writes were moved to it.
-   */
   async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
     if (eventIds.length === 0) return [];
     const lists = await this.redis.hmget(this.keys.attemptsByEvent, ...eventIds);
-    const covered = new Map<string, string[]>();
-    lists.forEach((list, i) => {
-      if (!list) return;
-      for (const attemptId of z.array(z.string()).parse(JSON.parse(list))) {
-        covered.set(attemptId, [...(covered.get(attemptId) ?? []), eventIds[i] ?? '']);
-      }
-    });
-    if (covered.size === 0) return [];
-    const records = await this.redis.hmget(this.keys.attempts, ...covered.keys());
+    const attemptIds = new Set(
+      lists.flatMap((list) => (list ? z.array(z.string()).parse(JSON.parse(list)) : [])),
+    );
+    if (attemptIds.size === 0) return [];
+    const records = await this.redis.hmget(this.keys.attempts, ...attemptIds);
     return records.flatMap((record) => {
       const parsed = record ? postAttemptSchema.safeParse(JSON.parse(record)) : undefined;
-      if (!parsed?.success) return [];
-      return [{ ...parsed.data, eventIds: covered.get(parsed.data.id) ?? [] }];
+      return parsed?.success ? [parsed.data] : [];
     });
+  }
+
+  async confirmHeld(ids: readonly string[]): Promise<boolean> {
+    if (this.closed || ids.some((id) => !this.held.has(id))) return false;
+    await this.setIdleOfHeld(0, ids);
+    return ids.every((id) => this.held.has(id));
+  }
+
+  async addRecalled(group: string, msgKeys: readonly string[]): Promise<string[]> {
+    const key = this.key('recalled', group);
+    const multi = this.redis.multi();
+    if (msgKeys.length > 0) multi.sadd(key, ...msgKeys).pexpire(key, POST_LINK_RETENTION_MS);
+    multi.smembers(key);
+    const results = (await multi.exec()) ?? [];
+    const [error, members] = results[results.length - 1] ?? [new Error('no answer'), undefined];
+    if (error) throw error;
+    return z.array(z.string()).parse(members);
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {

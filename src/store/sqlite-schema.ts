@@ -33,6 +33,12 @@ const SCHEMA = `
     PRIMARY KEY (event_id, attempt_id)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS attempt_events_attempt ON attempt_events (attempt_id);
+  CREATE TABLE IF NOT EXISTS recalled_keys (
+    group_key TEXT NOT NULL,
+    msg_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (group_key, msg_key)
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS write_probe (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,

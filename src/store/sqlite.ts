@@ -43,6 +43,17 @@ export interface SqliteStoreOptions {
 
 const ids = (list: readonly string[]) => JSON.stringify(list.map(Number));
 
+function readEvent(
+  payload: string,
+): { success: true; data: FeedEvent } | { success: false; error: string } {
+  try {
+    const parsed = feedEventSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed : { success: false, error: parsed.error.message.slice(0, 200) };
+  } catch (error) {
+    return { success: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit survives
  * a crash or power loss. Every write goes through one writer thread, so the wait for the disk
@@ -182,11 +193,15 @@ export class SqliteStore implements Store {
         after = row.id;
         if (this.claimed.has(row.id)) continue;
         this.claimed.add(row.id);
-        out.push({
-          id: String(row.id),
-          event: feedEventSchema.parse(JSON.parse(row.payload)),
-          enqueuedAt: row.enqueued_at,
-        });
+        const event = readEvent(row.payload);
+        if (!event.success) {
+          // A row that cannot be read would fail every claim: it is set aside instead.
+          this.deadLetter([String(row.id)], `unreadable: ${event.error}`).catch((error: unknown) =>
+            this.options.onError?.(error, 'setting an unreadable event aside'),
+          );
+          continue;
+        }
+        out.push({ id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at });
         if (out.length === limit) break;
       }
     }
@@ -337,7 +352,6 @@ export class SqliteStore implements Store {
     ]);
   }
 
-  /** Each attempt names the events asked about that it covers. */
   async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
     if (eventIds.length === 0) return [];
     const rows = this.db
@@ -345,11 +359,9 @@ export class SqliteStore implements Store {
         'SELECT DISTINCT a.record FROM attempt_events e JOIN post_attempts a ON a.id = e.attempt_id WHERE e.event_id IN (SELECT value FROM json_each(?))',
       )
       .all(ids(eventIds)) as { record: string }[];
-    const asked = new Set(eventIds);
     return rows.flatMap((row) => {
       const parsed = postAttemptSchema.safeParse(JSON.parse(row.record));
-      if (!parsed.success) return [];
-      return [{ ...parsed.data, eventIds: parsed.data.eventIds.filter((id) => asked.has(id)) }];
+      return parsed.success ? [parsed.data] : [];
     });
   }
 
@@ -364,6 +376,22 @@ export class SqliteStore implements Store {
     if (!row) return undefined;
     const parsed = postLinkSchema.safeParse(JSON.parse(row.link));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  async addRecalled(group: string, msgKeys: readonly string[]): Promise<string[]> {
+    const [, read] = await this.writer.transaction([
+      {
+        sql: 'INSERT OR IGNORE INTO recalled_keys (group_key, msg_key, created_at) SELECT ?, value, ? FROM json_each(?)',
+        params: [group, this.now(), JSON.stringify(msgKeys)],
+      },
+      { sql: 'SELECT msg_key FROM recalled_keys WHERE group_key = ?', params: [group] },
+    ]);
+    return ((read?.rows ?? []) as { msg_key: string }[]).map((row) => row.msg_key);
+  }
+
+  /** One process holds the file: what it claimed stays its own. */
+  async confirmHeld(): Promise<boolean> {
+    return !this.closed;
   }
 
   async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
@@ -428,6 +456,10 @@ export class SqliteStore implements Store {
         { sql: 'DELETE FROM once_values WHERE expires_at < ?', params: [now] },
         {
           sql: 'DELETE FROM post_links WHERE created_at < ?',
+          params: [now - POST_LINK_RETENTION_MS],
+        },
+        {
+          sql: 'DELETE FROM recalled_keys WHERE created_at < ?',
           params: [now - POST_LINK_RETENTION_MS],
         },
         {

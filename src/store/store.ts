@@ -15,13 +15,13 @@ export interface QueuedEvent {
  */
 export const postLinkSchema = z.object({
   channel: z.string(),
-  ts: z.string(),
+  /** Unknown for a file share Slack had not finished when asked: the post cannot be updated. */
+  ts: z.string().optional(),
   event: feedEventSchema.optional(),
   /** The post shows several sent messages: the key of its group record. */
   group: z.string().optional(),
-  /** A group record: every sent message the post shows, and those recalled since. */
+  /** A group record: every sent message the post shows (see `addRecalled` for the recalled). */
   sends: z.array(feedEventSchema).optional(),
-  recalled: z.array(z.string()).optional(),
 });
 
 export type PostLink = z.infer<typeof postLinkSchema>;
@@ -129,18 +129,29 @@ export interface Store {
   /** Puts dead letters back in the queue (all, or those named); resolves how many. */
   replayDeadLetters(ids?: readonly string[]): Promise<number>;
 
+  /**
+   * Confirms that this instance still holds these claimed events, renewing its hold: false when
+   * another replica has taken them over (a write for them must then not be made).
+   */
+  confirmHeld(ids: readonly string[]): Promise<boolean>;
+
   /** Records a write to Slack before it is made. */
   beginAttempt(attempt: PostAttempt): Promise<void>;
   /** Records a write as done; in the same commit acks events and saves links. */
   finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void>;
   /** Forgets a write that Slack certainly did not make (it answered with an error). */
   abandonAttempt(id: string): Promise<void>;
-  /** Every recorded write of these events, started or done; each names those of them it covers. */
+  /** Every recorded write of these events, started or done, as recorded (all its events). */
   attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]>;
 
   /** Remembers the Slack post of an event, under a key such as an account and MsgKey. */
   savePostLink(key: string, link: PostLink): Promise<void>;
   getPostLink(key: string): Promise<PostLink | undefined>;
+  /**
+   * Adds MsgKeys to the recalled ones of a group post (atomically, whatever other replicas add
+   * at the same time) and resolves all of them; with no keys, just reads them.
+   */
+  addRecalled(group: string, msgKeys: readonly string[]): Promise<string[]>;
 
   /** Stores a value that can be taken once, until `ttlMs` passes. */
   putOnce(key: string, value: string, ttlMs: number): Promise<void>;

@@ -188,6 +188,11 @@ export interface FakeSlack {
    */
   setOutage(mode: OutageMode): void;
   setRateLimit(method: string, limit: RateLimit | undefined): void;
+  /**
+   * From now on a file share appears in the channel `ms` after `files.completeUploadExternal`
+   * answers (as on Slack, which shares in the background); 0: at once (the default).
+   */
+  setFileShareDelay(ms: number): void;
   /** The per-channel limit on new messages (see `FakeSlackOptions.channelPostLimit`). */
   setChannelPostLimit(limit: RateLimit | undefined): void;
   /** The scopes the bot token lacks from now on (see `FakeSlackOptions.missingScopes`). */
@@ -284,6 +289,8 @@ class FakeSlackServer implements FakeSlack {
   private missingScopes = new Set<string>();
   private readonly faults = new MethodFaults();
   private readonly holds = new AnswerHolds();
+  private fileShareDelayMs = 0;
+  private readonly shareTimers = new Set<NodeJS.Timeout>();
   private readonly usedTriggers = new Set<string>();
   private readonly files = new Map<string, StoredFile>();
   private readonly responseUses = new Map<string, number>();
@@ -339,6 +346,10 @@ class FakeSlackServer implements FakeSlack {
     this.windows.forget(method);
   }
 
+  setFileShareDelay(ms: number): void {
+    this.fileShareDelayMs = ms;
+  }
+
   setChannelPostLimit(limit: RateLimit | undefined): void {
     this.channels.setPostLimit(limit);
   }
@@ -387,7 +398,14 @@ class FakeSlackServer implements FakeSlack {
     throw new Error(this.describe(`waitFor timed out after ${timeoutMs} ms`, lastError));
   }
 
+  private cancelShares(): void {
+    for (const timer of this.shareTimers) clearTimeout(timer);
+    this.shareTimers.clear();
+    this.fileShareDelayMs = 0;
+  }
+
   reset(): void {
+    this.cancelShares();
     this.holds.releaseAll();
     this.faults.clear();
     this.channels.reset();
@@ -408,6 +426,7 @@ class FakeSlackServer implements FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.cancelShares();
     // Held and hanging calls would otherwise keep their sockets, and the server, open.
     this.holds.dropAll();
     this.faults.destroyHanging();
@@ -821,15 +840,27 @@ class FakeSlackServer implements FakeSlack {
       title,
       content: (file.bytes ?? Buffer.alloc(0)).toString('utf8'),
     }));
-    for (const channel of channels) {
-      this.messages.push({
-        channel,
-        ts: this.nextTs(),
-        text: comment ?? '',
-        ...(blocks?.length ? { blocks } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        files: attached.map((f) => ({ ...f })),
-      });
+    const share = () => {
+      for (const channel of channels) {
+        this.messages.push({
+          channel,
+          ts: this.nextTs(),
+          text: comment ?? '',
+          ...(blocks?.length ? { blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          files: attached.map((f) => ({ ...f })),
+        });
+      }
+    };
+    // Slack shares a file in the background: the share may appear after the answer.
+    if (this.fileShareDelayMs > 0) {
+      const timer = setTimeout(() => {
+        this.shareTimers.delete(timer);
+        share();
+      }, this.fileShareDelayMs);
+      this.shareTimers.add(timer);
+    } else {
+      share();
     }
     const now = Math.floor(Date.now() / 1000);
     return ok({

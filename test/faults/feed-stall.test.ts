@@ -35,6 +35,16 @@ async function deadLettersCli(env: Record<string, string>, args: string[]): Prom
   return output;
 }
 
+/** Stores events while the app is down, so that its first claim takes them all in one batch. */
+async function enqueueDirectly(env: Record<string, string>, bodies: object[]): Promise<void> {
+  const store = new SqliteStore({ dataDir: env.DATA_DIR ?? '' });
+  for (const body of bodies) {
+    const parsed = webhookBodySchema.parse(body);
+    await store.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
+  }
+  await store.close();
+}
+
 describe('feed faults: nothing stalls the feed', () => {
   let slack: FakeSlack;
   let app: TestApp;
@@ -181,12 +191,7 @@ describe('feed faults: nothing stalls the feed', () => {
     // Both wait in the store when the app starts (it was down), so its first claim takes both.
     await app.stop();
     const key = '81_1_1700000001';
-    const store = new SqliteStore({ dataDir: env.DATA_DIR ?? '' });
-    for (const body of [sendOf(key), withdrawalOf([key])]) {
-      const parsed = webhookBodySchema.parse(body);
-      await store.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
-    }
-    await store.close();
+    await enqueueDirectly(env, [sendOf(key), withdrawalOf([key])]);
     app = await startTestApp(env);
     await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
     const posts = feedPosts(slack).filter((p) => visible(p).includes(key));
@@ -196,6 +201,29 @@ describe('feed faults: nothing stalls the feed', () => {
     expect(JSON.stringify(post?.blocks)).toContain('Recalled');
     expect(JSON.stringify(post?.blocks)).not.toContain('"action_id":"feed_recall"');
     expect(repliesTo(slack, post?.ts ?? '')).toHaveLength(1);
+  });
+
+  it('links a post of many sends whose file share Slack shows a moment late', async () => {
+    await app.stop();
+    const keys = Array.from({ length: 25 }, (_, i) => `${300 + i}_1_1700000001`);
+    await enqueueDirectly(
+      env,
+      keys.map((key) => sendOf(key)),
+    );
+    slack.setFileShareDelay(1_500);
+    app = await startTestApp(env);
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    const [post] = slack.messages.filter((m) => m.files?.length);
+    expect(JSON.stringify(post?.blocks)).toContain('Recall all 25');
+    const group = JSON.stringify(post?.blocks).match(/\\"group\\":\\"([^\\]+)\\"/)?.[1];
+    expect((await app.store.getPostLink(`group:${group}`))?.sends).toHaveLength(25);
+    await accepted(app.url, withdrawalOf([keys[3] ?? '']));
+    await slack.waitFor(() => repliesTo(slack, post?.ts ?? '').length === 1, 5_000);
+    expect(slack.messages.find((m) => m.ts === post?.ts)?.updated).toBe(1);
+    expect(JSON.stringify(slack.messages.find((m) => m.ts === post?.ts)?.blocks)).toContain(
+      'Recall all 24',
+    );
+    expect(feedPosts(slack)).toHaveLength(1);
   });
 
   it.each([

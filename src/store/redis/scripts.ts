@@ -113,7 +113,8 @@ return moved`;
 
 /**
  * Puts dead letters back at the end of the stream (all when no id is given); their recorded
- * writes move with them. KEYS: stream, dead, attempts-by-event. ARGV: ids….
+ * writes move with them, and name their new IDs. KEYS: stream, dead, attempts-by-event,
+ * attempts. ARGV: ids….
  */
 const REPLAY = `
 local ids = {}
@@ -129,6 +130,16 @@ for _, id in ipairs(ids) do
     if list then
       redis.call('HSET', KEYS[3], newId, list)
       redis.call('HDEL', KEYS[3], id)
+      for _, attemptId in ipairs(cjson.decode(list)) do
+        local recorded = redis.call('HGET', KEYS[4], attemptId)
+        if recorded then
+          local attempt = cjson.decode(recorded)
+          for i, eventId in ipairs(attempt.eventIds) do
+            if eventId == id then attempt.eventIds[i] = newId end
+          end
+          redis.call('HSET', KEYS[4], attemptId, cjson.encode(attempt))
+        end
+      end
     end
     redis.call('HDEL', KEYS[2], id)
     replayed = replayed + 1
@@ -206,7 +217,7 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('beginAttempt', { numberOfKeys: 2, lua: BEGIN });
   redis.defineCommand('abandonAttempt', { numberOfKeys: 2, lua: ABANDON });
   redis.defineCommand('deadLetterEvents', { numberOfKeys: 2, lua: DEAD_LETTER });
-  redis.defineCommand('replayDeadLetters', { numberOfKeys: 3, lua: REPLAY });
+  redis.defineCommand('replayDeadLetters', { numberOfKeys: 4, lua: REPLAY });
   redis.defineCommand('renewHeld', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('forgetIdleConsumers', { numberOfKeys: 1, lua: FORGET_IDLE_CONSUMERS });
   return redis as ScriptedRedis;

@@ -39,6 +39,9 @@ describe('classifySlackError', () => {
       kind: 'unreachable',
       reason: 'timeout',
     });
-    expect(classifySlackError(new Error('boom')).kind).toBe('unreachable');
+    expect(classifySlackError(new Error('boom'))).toEqual({
+      kind: 'unreachable',
+      reason: 'unexpected',
+    });
   });
 });

@@ -123,8 +123,11 @@ describe('RedisStore', () => {
     // Back on the network, the silent one's heartbeat must not take them back.
     network.restore();
     await eventually(() => silent.check().then(() => true));
+    // The silent one must not post for events another replica took over.
+    expect(await silent.confirmHeld(held.map((e) => e.id))).toBe(false);
     await sleep(400);
     expect(await owners()).toEqual(Array(5).fill(other.consumer));
+    expect(await other.confirmHeld(taken.map((e) => e.id))).toBe(true);
     await other.ack(taken.map((e) => e.id));
     expect(await other.pendingCount()).toBe(0);
   });

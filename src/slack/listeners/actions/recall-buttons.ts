@@ -170,7 +170,7 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       return;
     }
     const record = await deps.store.getPostLink(groupKey(value.group));
-    const recalled = new Set(record?.recalled ?? []);
+    const recalled = new Set(await deps.store.addRecalled(groupKey(value.group), []));
     const sends = (record?.sends ?? []).flatMap((event) => {
       const send = sendBody(event);
       return send && !recalled.has(send.MsgKey) ? [send] : [];
