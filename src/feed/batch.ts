@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextBlock, KnownBlock } from '@slack/types';
+import { countOf } from '../lib/lists.js';
 import type { QueuedEvent } from '../store/store.js';
-import type { FeedEvent, WebhookBody } from '../tencent/webhook/schemas.js';
+import type { WebhookBody } from '../tencent/webhook/schemas.js';
 import { truncate } from './escape.js';
+import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,
   eventTimeMs,
   type RenderedLine,
   renderCompactLine,
   renderConversationTitle,
-  renderEvent,
-  renderEventDetails,
 } from './render.js';
-import { MAX_SENDS_PER_POST, renderSendGroup, sendBody, sendGroupDetails } from './sends.js';
+import { planSendPosts } from './sends.js';
 
 /** What one Slack message may hold. */
 export interface PostLimits {
@@ -35,25 +35,6 @@ export const SLACK_POST_LIMITS: PostLimits = {
   maxHeaderChars: 150,
   maxMessageChars: 12_000,
 };
-
-/** A text file attached to a post, holding what the message could not. */
-export interface PostFile {
-  filename: string;
-  title: string;
-  content: string;
-}
-
-/** One Slack message to post, and the events it delivers. */
-export interface PlannedPost {
-  /** Unique: the write's ID and mark; a group of sends is remembered under it. */
-  id: string;
-  eventIds: string[];
-  text: string;
-  blocks: KnownBlock[];
-  file?: PostFile;
-  /** Sent Official Account messages only: the post is linked to them for later recalls. */
-  sends?: boolean;
-}
 
 /** Blocks of a digest besides its sections: header, summary, note about the file. */
 const DIGEST_FIXED_BLOCKS = 3;
@@ -85,84 +66,12 @@ export function planPosts(
   if (recalls.length > 1) {
     posts.push(digestPost(recalls, { ...SLACK_POST_LIMITS, ...limits }, newId()));
   }
-  for (const group of sendsByAccount(sends)) {
-    const [only] = group;
-    if (group.length === 1 && only) posts.push({ ...singleEventPost(only, newId()), sends: true });
-    else if (group.length > 1) posts.push(sendGroupPost(group, newId()));
-  }
+  posts.push(...planSendPosts(sends, newId));
   return posts;
 }
 
 function isOfficialSend(body: WebhookBody): boolean {
   return body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg';
-}
-
-/** Sends grouped per account, in arrival order, at most a post's worth in each. */
-function sendsByAccount(sends: readonly QueuedEvent[]): QueuedEvent[][] {
-  const byAccount = new Map<string, QueuedEvent[]>();
-  for (const queued of sends) {
-    const account = sendBody(queued.event)?.Official_Account ?? '';
-    byAccount.set(account, [...(byAccount.get(account) ?? []), queued]);
-  }
-  return [...byAccount.values()].flatMap((group) => chunk(group, MAX_SENDS_PER_POST));
-}
-
-function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
-  const account = sendBody(group[0]?.event ?? ({} as FeedEvent))?.Official_Account ?? '';
-  const { text, blocks, overflow } = renderSendGroup({
-    id,
-    account,
-    sends: group.map((q) => q.event),
-    recalled: new Set(),
-  });
-  return {
-    id,
-    eventIds: group.map((q) => q.id),
-    text,
-    blocks,
-    sends: true,
-    ...(overflow
-      ? {
-          file: {
-            filename: `recall-events-${id}.txt`,
-            title: `${countOf(group.length, 'message')} sent — full details`,
-            content: sendGroupDetails(group.map((q) => q.event)),
-          },
-        }
-      : {}),
-  };
-}
-
-/** One event as a post of its own (with its details file when something had to be shortened). */
-export function singleEventPost(queued: QueuedEvent, id: string): PlannedPost {
-  const { text, blocks, overflow } = renderEvent(queued.event);
-  return {
-    id,
-    eventIds: [queued.id],
-    text,
-    blocks,
-    ...(overflow ? { file: detailsFile([queued]) } : {}),
-  };
-}
-
-/** Every event in full, as a plain text file. */
-function detailsFile(events: readonly QueuedEvent[]): PostFile {
-  const first = events[0]?.id ?? 'batch';
-  return {
-    filename: `recall-events-${first.replace(/[^\w.-]/g, '_').slice(0, 64)}.txt`,
-    title: `${countOf(events.length, 'event')} — full details`,
-    content: `${events.map((e) => `[event ${e.id}]\n${renderEventDetails(e.event)}`).join('\n\n')}\n`,
-  };
-}
-
-function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

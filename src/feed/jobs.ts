@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ContextBlock } from '@slack/types';
 import type { QueuedEvent, Store } from '../store/store.js';
 import type { FeedEvent } from '../tencent/webhook/schemas.js';
-import { type PlannedPost, singleEventPost } from './batch.js';
 import { inlineCode } from './escape.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
+import { type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,
   eventTimeMs,
@@ -76,7 +76,6 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: summary } }],
     ...(planned.sends ? { sends: true } : {}),
     file: {
-      filename: `recall-events-${planned.id}.txt`,
       title: `${included.length} recall events`,
       content: included.map((e) => renderEventDetails(e)).join('\n\n'),
     },

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Health } from '../http/health.js';
 import type { Metrics } from '../http/metrics.js';
-import { sleep } from '../lib/sleep.js';
+import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import { classifySlackError } from '../slack/errors.js';
 import type { PostAttempt } from '../store/store.js';
@@ -46,6 +46,10 @@ function remedy(reason: string | undefined): string {
     ? 'invite the bot to the channel (/invite @recall-bot)'
     : 'add the channels:history and groups:history scopes and reinstall the app';
 }
+
+/** Extra looks for a file share that Slack has not shown yet, and the wait between them. */
+const FILE_SHARE_LOOKS = 3;
+const FILE_SHARE_WAIT_MS = 1_000;
 
 /** Our clock and Slack's may differ; a post is looked for from this long before the attempt. */
 const CLOCK_SKEW_S = 300;
@@ -140,6 +144,61 @@ export class Reconciler {
     return result;
   }
 
+  /**
+   * The write's post, if Slack holds it after all; `undefined` when it certainly does not (or
+   * the history cannot be read: at least once). While Slack cannot be asked it keeps asking, so
+   * an unanswered write is never made again on a guess. Throws only when the app stops.
+   */
+  async findWhenKnown(attempt: PostAttempt): Promise<string | undefined> {
+    for (let tries = 0; ; tries++) {
+      try {
+        const lookup = await this.find(attempt);
+        if (lookup.outcome === 'found') return lookup.ts;
+        // Slack shares a file in the background: a share may show up a moment late.
+        if (lookup.outcome === 'absent' && attempt.kind === 'file' && tries < FILE_SHARE_LOOKS) {
+          await this.pause(FILE_SHARE_WAIT_MS);
+          continue;
+        }
+        return undefined;
+      } catch (error) {
+        if (this.options.signal?.aborted) throw error;
+        const waitMs = backoffMs(tries, 1_000, 30_000);
+        this.options.logger.warn('cannot look in the channel yet; not posting again until it can', {
+          error,
+          retryInMs: waitMs,
+        });
+        await this.pause(waitMs);
+      }
+    }
+  }
+
+  /**
+   * A file share's `ts`, for its links: Slack often does not know it when the upload answers.
+   * Without it the post keeps its group record (Recall all) but cannot be updated later.
+   */
+  async shareTs(attempt: PostAttempt): Promise<string | undefined> {
+    for (let tries = 0; tries <= FILE_SHARE_LOOKS; tries++) {
+      if (tries > 0) await this.pause(FILE_SHARE_WAIT_MS);
+      try {
+        const lookup = await this.find(attempt);
+        if (lookup.outcome === 'found') return lookup.ts;
+        if (lookup.outcome === 'unavailable') break;
+      } catch {
+        // Asked again after the pause.
+      }
+    }
+    this.options.logger.warn('could not learn where a file post is: it will not be updated', {
+      write: attempt.id,
+    });
+    return undefined;
+  }
+
+  /** Waits, or throws at once when the app stops. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, this.options.signal);
+    if (this.options.signal?.aborted) throw new Error('stopping');
+  }
+
   private async search(attempt: PostAttempt): Promise<Lookup> {
     const oldest = (attempt.startedAt / 1000 - CLOCK_SKEW_S).toFixed(6);
     let cursor: string | undefined;
@@ -177,8 +236,7 @@ export class Reconciler {
       } catch (error) {
         const failure = classifySlackError(error);
         if (failure.kind !== 'rate_limited' || retry >= RATE_LIMIT_RETRIES) throw error;
-        await sleep(failure.retryAfterMs, this.options.signal);
-        if (this.options.signal?.aborted) throw new Error('stopping');
+        await this.pause(failure.retryAfterMs);
       }
     }
   }

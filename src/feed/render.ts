@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { countOf } from '../lib/lists.js';
 import type {
   C2cRecall,
   FeedEvent,
@@ -303,10 +304,6 @@ export function renderEvent(event: FeedEvent): RenderedEvent {
     blocks,
     overflow: values.shortened,
   };
-}
-
-function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** An untrusted value in the notification text: escaped and kept short. */

@@ -34,9 +34,6 @@ const SLACK_METHODS: Record<FeedWrite['kind'], string> = {
 
 /** Failures without an answer after which the runner asks whether Slack answers others. */
 const UNREACHABLE_BEFORE_PROBE = 3;
-/** Extra looks for a file share that Slack has not shown yet, and the wait between them. */
-const FILE_SHARE_LOOKS = 3;
-const FILE_SHARE_WAIT_MS = 1_000;
 /** Tries of a store write (recording a done write, an ack) before the batch is released. */
 const STORE_WRITE_TRIES = 5;
 
@@ -144,7 +141,7 @@ export class WriteRunner {
         ts = next.ts;
       }
       this.options.health.setProblem('slack', undefined);
-      if (ts === undefined && write.links) ts = await this.lookUpTs(attempt);
+      if (ts === undefined && write.links) ts = await this.options.reconciler.shareTs(attempt);
       await this.finish(
         attempt,
         {
@@ -192,7 +189,7 @@ export class WriteRunner {
         job.unreachable++;
         logger.warn('Slack did not answer; will look and retry', { ...context, retryInMs: waitMs });
         await this.wait(waitMs);
-        const found = await this.lookForUntilKnown(attempt);
+        const found = await this.options.reconciler.findWhenKnown(attempt);
         if (found) return { next: 'found', ts: found };
         // Slack answering other calls while this one keeps failing makes the failure its own.
         if (job.unreachable >= UNREACHABLE_BEFORE_PROBE && (await this.slackAnswers())) {
@@ -217,54 +214,6 @@ export class WriteRunner {
     const waitMs = backoffMs(job.ownFailures - 1, retry.baseMs, retry.maxMs);
     logger.warn('Slack refused this post; will retry', { ...context, retryInMs: waitMs });
     if (wait) await this.wait(waitMs);
-  }
-
-  /**
-   * The write's post, if Slack holds it after all; `undefined` when it certainly does not (or the
-   * history cannot be read: at least once). Until Slack can be asked, the write is not made again.
-   */
-  private async lookForUntilKnown(attempt: PostAttempt): Promise<string | undefined> {
-    const { reconciler, retry, logger } = this.options;
-    for (let tries = 0; ; tries++) {
-      try {
-        const lookup = await reconciler.find(attempt);
-        if (lookup.outcome === 'found') return lookup.ts;
-        // Slack shares a file in the background: a share may show up a moment late.
-        if (lookup.outcome === 'absent' && attempt.kind === 'file' && tries < FILE_SHARE_LOOKS) {
-          await this.wait(FILE_SHARE_WAIT_MS);
-          continue;
-        }
-        return undefined;
-      } catch (error) {
-        const waitMs = backoffMs(tries, retry.baseMs, retry.maxMs);
-        logger.warn('cannot look in the channel yet; waiting before posting again', {
-          error,
-          retryInMs: waitMs,
-        });
-        await this.wait(waitMs);
-      }
-    }
-  }
-
-  /**
-   * A file share's `ts`, for its links: Slack often does not know it when the upload answers.
-   * Without it the post keeps its group record (Recall all) but cannot be updated later.
-   */
-  private async lookUpTs(attempt: PostAttempt): Promise<string | undefined> {
-    for (let tries = 0; tries <= FILE_SHARE_LOOKS; tries++) {
-      if (tries > 0) await this.wait(FILE_SHARE_WAIT_MS);
-      try {
-        const lookup = await this.options.reconciler.find(attempt);
-        if (lookup.outcome === 'found') return lookup.ts;
-        if (lookup.outcome === 'unavailable') break;
-      } catch {
-        // Asked again below.
-      }
-    }
-    this.options.logger.warn('could not learn where a file post is: it will not be updated', {
-      write: attempt.id,
-    });
-    return undefined;
   }
 
   /** With Redis, another replica may have taken the events over: then this one must not post. */

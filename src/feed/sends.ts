@@ -1,6 +1,9 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { chunk, countOf } from '../lib/lists.js';
+import type { QueuedEvent } from '../store/store.js';
 import type { FeedEvent, OfficialSend } from '../tencent/webhook/schemas.js';
 import { escapeText, inlineCode, truncate } from './escape.js';
+import { type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,
   eventTimeMs,
@@ -152,4 +155,54 @@ export function renderSendGroup(group: SendGroup): {
 /** Every send of a group in full, for the attached file. */
 export function sendGroupDetails(sends: readonly FeedEvent[]): string {
   return `${sends.map((event) => renderEventDetails(event)).join('\n\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning (see batch.ts)
+
+/**
+ * The posts of sent messages: per account, one send is a post of its own (with its Recall
+ * button); several are one group post, at most {@link MAX_SENDS_PER_POST} each.
+ */
+export function planSendPosts(sends: readonly QueuedEvent[], newId: () => string): PlannedPost[] {
+  return sendsByAccount(sends).flatMap((group): PlannedPost[] => {
+    const [only] = group;
+    if (group.length === 1 && only) return [{ ...singleEventPost(only, newId()), sends: true }];
+    return group.length > 1 ? [sendGroupPost(group, newId())] : [];
+  });
+}
+
+/** Sends grouped per account, in arrival order, at most a post's worth in each. */
+function sendsByAccount(sends: readonly QueuedEvent[]): QueuedEvent[][] {
+  const byAccount = new Map<string, QueuedEvent[]>();
+  for (const queued of sends) {
+    const account = sendBody(queued.event)?.Official_Account ?? '';
+    byAccount.set(account, [...(byAccount.get(account) ?? []), queued]);
+  }
+  return [...byAccount.values()].flatMap((group) => chunk(group, MAX_SENDS_PER_POST));
+}
+
+function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
+  const account = sendBody(group[0]?.event ?? ({} as FeedEvent))?.Official_Account ?? '';
+  const { text, blocks, overflow } = renderSendGroup({
+    id,
+    account,
+    sends: group.map((q) => q.event),
+    recalled: new Set(),
+  });
+  return {
+    id,
+    eventIds: group.map((q) => q.id),
+    text,
+    blocks,
+    sends: true,
+    ...(overflow
+      ? {
+          file: {
+            title: `${countOf(group.length, 'message')} sent — full details`,
+            content: sendGroupDetails(group.map((q) => q.event)),
+          },
+        }
+      : {}),
+  };
 }

@@ -3,11 +3,11 @@ import type { Health } from '../http/health.js';
 import type { Metrics } from '../http/metrics.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
-import { doneAttempt, type PostAttempt, type QueuedEvent, type Store } from '../store/store.js';
+import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
 import { planPosts } from './batch.js';
 import { inlineCode } from './escape.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
-import { officialPostKey, sendLinksOfAttempt } from './links.js';
+import { officialPostKey } from './links.js';
 import { Reconciler } from './reconcile.js';
 import {
   DeadLetterError,
@@ -18,6 +18,7 @@ import {
   WriteRunner,
 } from './runner.js';
 import { sendBody } from './sends.js';
+import { settleAttempts } from './settle.js';
 
 export { defaultRetryPolicy, type RetryPolicy } from './runner.js';
 
@@ -125,7 +126,7 @@ export class DeliveryWorker {
         await this.deliverBatch(events, unfinished);
         failures = 0;
       } catch (error) {
-        if (error instanceof StoppedError) return;
+        if (error instanceof StoppedError || this.stopping) return;
         failures++;
         await this.releaseAfter(error, [...unfinished], failures);
       }
@@ -151,7 +152,7 @@ export class DeliveryWorker {
         );
         failures = 0;
       } catch (error) {
-        if (error instanceof StoppedError) return;
+        if (error instanceof StoppedError || this.stopping) return;
         failures++;
         await this.releaseAfter(error, [event.id], failures);
       }
@@ -184,7 +185,7 @@ export class DeliveryWorker {
   }
 
   private async deliverRound(events: QueuedEvent[], round: Round): Promise<void> {
-    const done = await this.settle(events, round.unfinished);
+    const done = await settleAttempts(this.options, this.reconciler, events, round.unfinished);
     const remaining = events.filter((e) => round.unfinished.has(e.id));
     for (const e of remaining) {
       const body = sendBody(e.event);
@@ -244,53 +245,6 @@ export class DeliveryWorker {
     return posted ? 'posted' : undefined;
   }
 
-  /**
-   * Settles the writes recorded for these events: one never heard back about is looked for in
-   * the channel and recorded as done when found (its events acked), forgotten when not. Returns
-   * the writes done per event, for jobs that make several.
-   */
-  private async settle(
-    events: QueuedEvent[],
-    unfinished: Set<string>,
-  ): Promise<Map<string, PostAttempt[]>> {
-    const { store, logger } = this.options;
-    const attempts = await store.attemptsFor(events.map((e) => e.id));
-    const byId = new Map(events.map((e) => [e.id, e.event]));
-    const done = new Map<string, PostAttempt[]>();
-    for (let attempt of attempts) {
-      if (attempt.state === 'started') {
-        const lookup = await this.reconciler.find(attempt);
-        if (lookup.outcome !== 'found') {
-          if (lookup.outcome === 'unavailable') {
-            logger.warn('posting again a post that may already be in Slack', {
-              attempt: attempt.id,
-              reason: lookup.reason,
-            });
-          }
-          await store.abandonAttempt(attempt.id);
-          continue;
-        }
-        logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
-        const result = {
-          outcome: 'posted' as const,
-          ts: lookup.ts,
-          ack: attempt.delivers ? attempt.eventIds : [],
-          links: sendLinksOfAttempt(attempt, byId, lookup.ts),
-        };
-        await store.finishAttempt(attempt, result);
-        attempt = doneAttempt(attempt, result);
-      } else if (attempt.delivers) {
-        await store.ack(attempt.eventIds);
-      }
-      if (attempt.delivers) {
-        for (const id of attempt.eventIds) unfinished.delete(id);
-        continue;
-      }
-      for (const id of attempt.eventIds) done.set(id, [...(done.get(id) ?? []), attempt]);
-    }
-    return done;
-  }
-
   /** A short plain note in the channel, so readers know events are missing (best effort). */
   private async noticeDeadLetters(count: number, reason: string): Promise<void> {
     const text = `:warning: ${count} event${count === 1 ? '' : 's'} could not be posted (Slack answered ${inlineCode(reason, 100)}) and ${count === 1 ? 'was' : 'were'} set aside. An operator can list and replay them with \`npm run dead-letters\`.`;
@@ -307,7 +261,7 @@ export class DeliveryWorker {
     done: PostAttempt[],
     events: readonly QueuedEvent[],
   ): Promise<void> {
-    const { store, logger, metrics, health } = this.options;
+    const { store, logger, metrics } = this.options;
     try {
       await job.run(this.runner, newJobState(done));
       if (!job.acksItself) await store.ack(job.eventIds);

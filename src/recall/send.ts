@@ -1,3 +1,4 @@
+import { chunk } from '../lib/lists.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import {
@@ -50,13 +51,6 @@ export function validateReason(reason: string | undefined): string | undefined {
     return undefined;
   }
   return `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError('chunk size must be ≥ 1');
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 type Verdict = Omit<KeyResult, 'msgKey' | 'attempts'>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { chunk } from '../lib/lists.js';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import { type ScriptedRedis, withScripts } from './redis/scripts.js';
 import {
@@ -93,12 +94,6 @@ function toQueuedEvent([id, fields]: StreamEntry): QueuedEvent {
   const stored = storedEntrySchema.parse(map);
   const event = feedEventSchema.parse(JSON.parse(stored.payload));
   return { id, event, enqueuedAt: stored.enqueuedAt };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function isNoGroupError(error: unknown): boolean {
@@ -369,14 +364,14 @@ export class RedisStore implements Store {
   }
 
   private async ackInRedis(ids: readonly string[]): Promise<void> {
-    for (const chunk of chunks(ids, IDS_PER_SCRIPT)) {
+    for (const part of chunk(ids, IDS_PER_SCRIPT)) {
       await this.redis.ackEvents(
         this.keys.stream,
         this.keys.attempts,
         this.keys.attemptsByEvent,
         GROUP,
         DEDUPE_RETENTION_MS,
-        ...chunk,
+        ...part,
       );
     }
   }
@@ -399,11 +394,11 @@ export class RedisStore implements Store {
     idleMs: number,
     ids: readonly string[] = [...this.held],
   ): Promise<void> {
-    for (const chunk of chunks(ids, IDS_PER_SCRIPT)) {
+    for (const part of chunk(ids, IDS_PER_SCRIPT)) {
       const owned = new Set(
-        await this.redis.renewHeld(this.keys.stream, GROUP, this.consumer, idleMs, ...chunk),
+        await this.redis.renewHeld(this.keys.stream, GROUP, this.consumer, idleMs, ...part),
       );
-      for (const id of chunk) if (!owned.has(id)) this.held.delete(id);
+      for (const id of part) if (!owned.has(id)) this.held.delete(id);
     }
   }
 
@@ -440,14 +435,14 @@ export class RedisStore implements Store {
 
   async deadLetter(ids: readonly string[], reason: string): Promise<void> {
     const valid = ids.filter((id) => STREAM_ID.test(id));
-    for (const chunk of chunks(valid, IDS_PER_SCRIPT)) {
+    for (const part of chunk(valid, IDS_PER_SCRIPT)) {
       await this.redis.deadLetterEvents(
         this.keys.stream,
         this.keys.dead,
         GROUP,
         reason.slice(0, 500),
         this.now(),
-        ...chunk,
+        ...part,
       );
     }
     for (const id of valid) this.held.delete(id);

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type PlannedPost,
-  type PostLimits,
-  planPosts,
-  SLACK_POST_LIMITS,
-} from '../../../src/feed/batch.js';
+import { type PostLimits, planPosts, SLACK_POST_LIMITS } from '../../../src/feed/batch.js';
 import { inlineCode } from '../../../src/feed/escape.js';
+import type { PlannedPost } from '../../../src/feed/post.js';
 import {
   FEED_RECALL_ACTION_ID,
   renderEvent,
@@ -148,7 +144,7 @@ describe('planPosts', () => {
     const [post, ...rest] = planPosts([event]);
     expect(rest).toHaveLength(0);
     expect(post?.file?.content).toContain(renderEventDetails(event.event));
-    expect(post?.file?.filename).toBe('recall-events-big.txt');
+    expect(post?.file?.title).toBe('1 event — full details');
     expectWithinLimits(post as PlannedPost, SLACK_POST_LIMITS);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chunk } from '../../../src/lib/lists.js';
 import { silentLogger } from '../../../src/log.js';
 import {
   closeRecallLimiters,
@@ -8,7 +9,6 @@ import {
   RecallQueueFullError,
 } from '../../../src/recall/limiter.js';
 import {
-  chunk,
   type KeyResult,
   NO_RESULT,
   type RecallDeps,

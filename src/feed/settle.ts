@@ -1,0 +1,55 @@
+import type { Logger } from '../log.js';
+import { doneAttempt, type PostAttempt, type QueuedEvent, type Store } from '../store/store.js';
+import { sendLinksOfAttempt } from './links.js';
+import type { Reconciler } from './reconcile.js';
+
+/**
+ * Settles the writes recorded for claimed events before anything is posted for them: one never
+ * heard back about (a crash, a lost answer, a lease taken over) is looked for in the channel,
+ * and recorded as done when found (every event it delivered acked, its links saved), forgotten
+ * when not. `unfinished` loses the events now delivered. Returns the writes done per event, for
+ * jobs that make several. Throws when Slack or the store cannot be asked: the batch is then
+ * released and settled again later.
+ */
+export async function settleAttempts(
+  { store, logger }: { store: Store; logger: Logger },
+  reconciler: Reconciler,
+  events: readonly QueuedEvent[],
+  unfinished: Set<string>,
+): Promise<Map<string, PostAttempt[]>> {
+  const attempts = await store.attemptsFor(events.map((e) => e.id));
+  const byId = new Map(events.map((e) => [e.id, e.event]));
+  const done = new Map<string, PostAttempt[]>();
+  for (let attempt of attempts) {
+    if (attempt.state === 'started') {
+      const lookup = await reconciler.find(attempt);
+      if (lookup.outcome !== 'found') {
+        if (lookup.outcome === 'unavailable') {
+          logger.warn('posting again a post that may already be in Slack', {
+            attempt: attempt.id,
+            reason: lookup.reason,
+          });
+        }
+        await store.abandonAttempt(attempt.id);
+        continue;
+      }
+      logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
+      const result = {
+        outcome: 'posted' as const,
+        ts: lookup.ts,
+        ack: attempt.delivers ? attempt.eventIds : [],
+        links: sendLinksOfAttempt(attempt, byId, lookup.ts),
+      };
+      await store.finishAttempt(attempt, result);
+      attempt = doneAttempt(attempt, result);
+    } else if (attempt.delivers) {
+      await store.ack(attempt.eventIds);
+    }
+    if (attempt.delivers) {
+      for (const id of attempt.eventIds) unfinished.delete(id);
+      continue;
+    }
+    for (const id of attempt.eventIds) done.set(id, [...(done.get(id) ?? []), attempt]);
+  }
+  return done;
+}
