@@ -15,6 +15,7 @@ import {
   newJobState,
   type RetryPolicy,
   StoppedError,
+  StoreFaultError,
   WriteRunner,
 } from './runner.js';
 import { sendBody } from './sends.js';
@@ -33,6 +34,20 @@ export interface DeliveryWorkerOptions {
   /** Most events taken at once; a burst beyond it goes out in several batches. */
   batchSize?: number;
 }
+
+/**
+ * Whether a failure may be the event's own: not Slack being unreachable or refusing (those are
+ * waited out), not the store failing to record (that is retried).
+ */
+function isOwnFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    !(error instanceof StoreFaultError) && !(typeof code === 'string' && code.startsWith('slack_'))
+  );
+}
+
+/** Failures of a batch in a row after which events are taken one at a time. */
+const ISOLATE_AFTER = 3;
 
 /** Batches claimed between the posts of one batch, at most this deep. */
 const MAX_ROUND_DEPTH = 3;
@@ -114,7 +129,8 @@ export class DeliveryWorker {
     while (!this.stopping) {
       let events: QueuedEvent[];
       try {
-        events = await store.claim(this.batchSize, 500);
+        // A batch that keeps failing is split up, so that one event cannot hold up the rest.
+        events = await store.claim(failures >= ISOLATE_AFTER ? 1 : this.batchSize, 500);
       } catch (error) {
         logger.error('could not read the queue', { error });
         await sleep(1000, this.stopController.signal);
@@ -128,8 +144,36 @@ export class DeliveryWorker {
       } catch (error) {
         if (error instanceof StoppedError || this.stopping) return;
         failures++;
+        const [only] = events;
+        if (events.length === 1 && only && failures >= 2 * ISOLATE_AFTER && isOwnFailure(error)) {
+          if (await this.setAsideIfStoreIsFine(only, error)) {
+            failures = 0;
+            continue;
+          }
+        }
         await this.releaseAfter(error, [...unfinished], failures);
       }
+    }
+  }
+
+  /**
+   * An event that fails alone, again and again, while the store works, fails for a reason of
+   * its own (a bug it triggers): it is set aside so that the feed goes on.
+   */
+  private async setAsideIfStoreIsFine(event: QueuedEvent, error: unknown): Promise<boolean> {
+    const { store, logger, metrics } = this.options;
+    try {
+      await store.check();
+      const reason = `unexpected: ${error instanceof Error ? error.message : String(error)}`;
+      await store.deadLetter([event.id], reason.slice(0, 300));
+      metrics.deadLettered.inc({ kind: 'unexpected' });
+      logger.error('an event keeps failing on its own: set aside as a dead letter', {
+        error,
+        event: event.id,
+      });
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -84,10 +84,10 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     await cleanup();
   });
 
-  function startWorker(): void {
+  function startWorker(seen: Store = faulty(store, faults)): void {
     const metrics = createMetrics();
     worker = new DeliveryWorker({
-      store: faulty(store, faults),
+      store: seen,
       slack: createDeliveryClient('xoxb-test-token', slack.apiUrl, metrics),
       channel: CHANNEL,
       logger: silentLogger,
@@ -122,6 +122,25 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     expect(faults.finishAttempt).toBe(0);
     expect(showing(slack, 'unrecorded_1_1')).toHaveLength(1);
     expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
+  });
+
+  it('sets aside an event that keeps failing on its own, and delivers the rest', async () => {
+    const poisoned = faulty(store, {});
+    const getPostLink = poisoned.getPostLink.bind(poisoned);
+    // A bug that one event triggers, every time, while the store itself works.
+    poisoned.getPostLink = (key) =>
+      key.includes('poison') ? Promise.reject(new TypeError('boom')) : getPostLink(key);
+    await enqueue(withdrawalOf(['poison_1_1']));
+    for (let i = 0; i < 3; i++) await enqueue(c2cOf(`fine-${i}_1_1`));
+    startWorker(poisoned);
+    await slack.waitFor(
+      () => [0, 1, 2].every((i) => showing(slack, `fine-${i}_1_1`).length === 1),
+      10_000,
+    );
+    await slack.waitFor(async () => (await store.deadLetterCount()) === 1, 10_000);
+    const [letter] = await store.deadLetters();
+    expect(letter?.reason).toContain('unexpected: boom');
+    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
   });
 
   it('is released when its recorded writes cannot be read, and delivered after', async () => {
