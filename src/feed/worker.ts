@@ -8,6 +8,7 @@ import { planPosts } from './batch.js';
 import { inlineCode } from './escape.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
 import { officialPostKey } from './links.js';
+import type { PlannedPost } from './post.js';
 import { Reconciler } from './reconcile.js';
 import {
   DeadLetterError,
@@ -246,12 +247,7 @@ export class DeliveryWorker {
     const byId = new Map(now.map((e) => [e.id, e.event]));
     const posts = planPosts(now);
     for (const [i, post] of posts.entries()) {
-      const included = new Set(post.eventIds);
-      await this.runJob(
-        postJob(post, byId, this.options.channel),
-        [],
-        now.filter((e) => included.has(e.id)),
-      );
+      await this.deliverPost(post, now);
       for (const id of post.eventIds) round.unfinished.delete(id);
       // Sends of many accounts make many posts: what arrived meanwhile goes out between them.
       if (post.sends && i < posts.length - 1 && round.depth < MAX_ROUND_DEPTH) {
@@ -261,6 +257,28 @@ export class DeliveryWorker {
           await this.deliverRound(arrived, { ...round, depth: round.depth + 1 });
         }
       }
+    }
+  }
+
+  /**
+   * One planned post. One that Slack keeps refusing for a reason of its own is split in halves,
+   * each planned again, so that only the event at fault is set aside, not the whole digest.
+   */
+  private async deliverPost(post: PlannedPost, events: readonly QueuedEvent[]): Promise<void> {
+    const included = events.filter((e) => post.eventIds.includes(e.id));
+    const byId = new Map(included.map((e) => [e.id, e.event]));
+    const split = included.length > 1;
+    const refused = await this.runJob(postJob(post, byId, this.options.channel), [], included, {
+      setAside: !split,
+    });
+    if (!refused) return;
+    this.options.logger.warn('Slack keeps refusing a post of several events; splitting it', {
+      events: included.length,
+      reason: refused.message,
+    });
+    const half = Math.ceil(included.length / 2);
+    for (const part of [included.slice(0, half), included.slice(half)]) {
+      for (const next of planPosts(part)) await this.deliverPost(next, part);
     }
   }
 
@@ -299,18 +317,23 @@ export class DeliveryWorker {
     }
   }
 
-  /** Runs a job; its events are acked when it is done, or set aside when it fails on its own. */
+  /**
+   * Runs a job; its events are acked when it is done. When it fails on its own, its events are
+   * set aside as dead letters, or (`setAside: false`) the failure is handed back to split it.
+   */
   private async runJob(
     job: FeedJob,
     done: PostAttempt[],
     events: readonly QueuedEvent[],
-  ): Promise<void> {
+    { setAside } = { setAside: true },
+  ): Promise<DeadLetterError | undefined> {
     const { store, logger, metrics } = this.options;
     try {
       await job.run(this.runner, newJobState(done));
       if (!job.acksItself) await store.ack(job.eventIds);
     } catch (error) {
       if (!(error instanceof DeadLetterError)) throw error;
+      if (!setAside) return error;
       await store.deadLetter(job.eventIds, error.message);
       metrics.deadLettered.inc({ kind: error.kind }, job.eventIds.length);
       logger.error('events set aside as dead letters: Slack keeps refusing their post', {
@@ -318,12 +341,13 @@ export class DeliveryWorker {
         events: job.eventIds.length,
       });
       await this.noticeDeadLetters(job.eventIds.length, error.message);
-      return;
+      return undefined;
     }
     const now = Date.now();
     for (const queued of events) {
       metrics.deliveryLatency.observe((now - queued.event.receivedAt) / 1000);
     }
     metrics.delivered.inc(events.length);
+    return undefined;
   }
 }

@@ -189,6 +189,11 @@ export interface FakeSlack {
   setOutage(mode: OutageMode): void;
   setRateLimit(method: string, limit: RateLimit | undefined): void;
   /**
+   * From now on every post, update or file share whose arguments contain `text` is refused with
+   * `error` (as a content rule of a workspace would), until `reset()`.
+   */
+  refuseContaining(text: string, error: string): void;
+  /**
    * From now on a file share appears in the channel `ms` after `files.completeUploadExternal`
    * answers (as on Slack, which shares in the background); 0: at once (the default).
    */
@@ -224,6 +229,13 @@ export interface FakeSlack {
 }
 
 export const DEFAULT_FAKE_TOKEN = 'xoxb-test-token';
+
+/** Methods whose content `refuseContaining` looks at. */
+const CONTENT_METHODS = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'files.completeUploadExternal',
+]);
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const server = createServer();
@@ -290,6 +302,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly faults = new MethodFaults();
   private readonly holds = new AnswerHolds();
   private fileShareDelayMs = 0;
+  private readonly refusals: { text: string; error: string }[] = [];
   private readonly shareTimers = new Set<NodeJS.Timeout>();
   private readonly usedTriggers = new Set<string>();
   private readonly files = new Map<string, StoredFile>();
@@ -350,6 +363,10 @@ class FakeSlackServer implements FakeSlack {
     this.fileShareDelayMs = ms;
   }
 
+  refuseContaining(text: string, error: string): void {
+    this.refusals.push({ text, error });
+  }
+
   setChannelPostLimit(limit: RateLimit | undefined): void {
     this.channels.setPostLimit(limit);
   }
@@ -398,14 +415,15 @@ class FakeSlackServer implements FakeSlack {
     throw new Error(this.describe(`waitFor timed out after ${timeoutMs} ms`, lastError));
   }
 
-  private cancelShares(): void {
+  private resetContentRules(): void {
+    this.refusals.length = 0;
     for (const timer of this.shareTimers) clearTimeout(timer);
     this.shareTimers.clear();
     this.fileShareDelayMs = 0;
   }
 
   reset(): void {
-    this.cancelShares();
+    this.resetContentRules();
     this.holds.releaseAll();
     this.faults.clear();
     this.channels.reset();
@@ -426,7 +444,7 @@ class FakeSlackServer implements FakeSlack {
   }
 
   async close(): Promise<void> {
-    this.cancelShares();
+    this.resetContentRules();
     // Held and hanging calls would otherwise keep their sockets, and the server, open.
     this.holds.dropAll();
     this.faults.destroyHanging();
@@ -507,6 +525,10 @@ class FakeSlackServer implements FakeSlack {
     const token = bearer(req) ?? str(args.token);
     if (!token) return answer(200, fail('not_authed'));
     if (token !== this.token) return answer(200, fail('invalid_auth'));
+    const refusal = CONTENT_METHODS.has(method)
+      ? this.refusals.find((r) => JSON.stringify(args).includes(r.text))
+      : undefined;
+    if (refusal) return answer(200, fail(refusal.error));
     const fault = this.faults.take(method);
     if (fault) {
       return this.faults.apply(res, fault, (status, result) => {

@@ -171,6 +171,42 @@ describe('feed faults: nothing stalls the feed', () => {
     await slack.waitFor(async () => (await healthOf(app)).status === 'ok', 5_000);
   });
 
+  it('sets aside only the event Slack refuses, not the digest it was in', async () => {
+    await app.stop();
+    const keys = Array.from({ length: 6 }, (_, i) => `digest-${i}_1_1`);
+    await enqueueDirectly(
+      env,
+      keys.map((key) => c2cOf(key)),
+    );
+    slack.refuseContaining('digest-4_1_1', 'content_blocked');
+    app = await startTestApp(env);
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    expect(await app.store.deadLetterCount()).toBe(1);
+    const [letter] = await app.store.deadLetters();
+    expect(JSON.stringify(letter?.event)).toContain('digest-4_1_1');
+    for (const key of keys.filter((k) => k !== 'digest-4_1_1')) {
+      expect(showing(slack, key), key).toHaveLength(1);
+    }
+    expect(showing(slack, 'could not be posted')).toHaveLength(1);
+  });
+
+  it('posts a recall within seconds behind sends of 12 accounts', async () => {
+    slack.setChannelPostLimit({ perSecond: 1, retryAfter: 1 });
+    await app.stop();
+    await enqueueDirectly(
+      env,
+      Array.from({ length: 12 }, (_, i) => sendOf(`${500 + i}_1_1700000001`, `@TOA#_acc${i}`)),
+    );
+    app = await startTestApp(env);
+    await slack.waitFor(() => feedPosts(slack).length >= 2, 5_000);
+    const recallAt = Date.now();
+    await accepted(app.url, c2cOf('between-accounts_1_1'));
+    await slack.waitFor(() => showing(slack, 'between-accounts_1_1').length === 1, 6_000);
+    expect(Date.now() - recallAt).toBeLessThan(6_000);
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 60_000);
+    expect(feedPosts(slack)).toHaveLength(13);
+  });
+
   it('says the feed is behind while an event waits too long, and recovers', async () => {
     slack.setOutage('http503');
     await accepted(app.url, c2cOf('waiting_1_1'));

@@ -28,7 +28,10 @@ export function repliesTo(slack: FakeSlack, ts: string): FakeMessage[] {
   return slack.messages.filter((m) => m.thread_ts === ts && m.ts !== ts);
 }
 
-export const sendOf = (msgKey: string, account = samples.officialSend.Official_Account) => ({
+export const sendOf = (
+  msgKey: string,
+  account: string = samples.officialSend.Official_Account,
+) => ({
   ...samples.officialSend,
   Official_Account: account,
   MsgKey: msgKey,
@@ -36,7 +39,7 @@ export const sendOf = (msgKey: string, account = samples.officialSend.Official_A
 
 export const withdrawalOf = (
   msgKeys: string[],
-  account = samples.officialSend.Official_Account,
+  account: string = samples.officialSend.Official_Account,
 ) => ({
   CallbackCommand: 'OfficialAccount.CallbackAfterMsgWithDraw',
   Official_Account: account,
