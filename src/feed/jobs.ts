@@ -27,14 +27,24 @@ export interface FeedJob {
 
 type EventsById = ReadonlyMap<string, FeedEvent>;
 
-/** The write of a planned post; Slack refusing its blocks makes it plain text and a file. */
-export function postWrite(post: PlannedPost, events: EventsById, channel: string): FeedWrite {
+/** What a planned post writes: a message, or a message with its file. */
+function postContent(
+  post: PlannedPost,
+  channel: string,
+): Pick<FeedWrite, 'kind' | 'channel' | 'content' | 'file'> {
   return {
-    id: post.id,
     kind: post.file ? 'file' : 'message',
     channel,
     content: { text: post.text, blocks: post.blocks },
     ...(post.file ? { file: { title: post.file.title, content: post.file.content } } : {}),
+  };
+}
+
+/** The write of a planned post; Slack refusing its blocks makes it plain text and a file. */
+export function postWrite(post: PlannedPost, events: EventsById, channel: string): FeedWrite {
+  return {
+    id: post.id,
+    ...postContent(post, channel),
     eventIds: post.eventIds,
     delivers: true,
     ...(post.sends
@@ -137,6 +147,20 @@ export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: 
     delivers: false,
     ...rest,
   });
+  /** A post of this recall narrowed to `keys`, with the plain fallback of every post. */
+  const postOf = (step: string, keys: string[], note?: ContextBlock): FeedWrite => {
+    const narrowed = { ...queued, event: narrowedToKeys(withdrawal, keys) };
+    const post = singleEventPost(narrowed, '');
+    const full = { ...post, blocks: note ? [...post.blocks, note] : post.blocks };
+    return {
+      ...write(step, postContent(full, channel)),
+      fallback: (reason) =>
+        write(
+          `${step}:plain`,
+          postContent(plainFallback(post, new Map([[queued.id, narrowed.event]]), reason), channel),
+        ),
+    };
+  };
   return {
     eventIds: [queued.id],
     acksItself: false,
@@ -147,20 +171,8 @@ export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: 
       const { posts, unlinked } = await findLinkedPosts(store, body.Official_Account, keys);
       for (const post of posts) {
         const { ts } = post.link;
-        const instead = async (reason: string) => {
-          const { text, blocks } = singleEventPost(
-            { ...queued, event: narrowedToKeys(withdrawal, post.keys) },
-            '',
-          );
-          await runner.run(
-            write(`instead:${ts}`, {
-              kind: 'message',
-              channel,
-              content: { text, blocks: [...blocks, insteadNote(post, reason)] },
-            }),
-            state,
-          );
-        };
+        const instead = (reason: string) =>
+          runner.run(postOf(`instead:${ts}`, post.keys, insteadNote(post, reason)), state);
         const content = await recalledContent(store, post, withdrawal);
         if (!content) {
           unlinked.push(...post.keys);
@@ -185,21 +197,7 @@ export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: 
         );
         if (replied.outcome === 'gone') await instead(replied.reason);
       }
-      if (unlinked.length > 0) {
-        const post = singleEventPost(
-          { ...queued, event: narrowedToKeys(withdrawal, unlinked) },
-          '',
-        );
-        await runner.run(
-          write('post', {
-            kind: post.file ? 'file' : 'message',
-            channel,
-            content: { text: post.text, blocks: post.blocks },
-            ...(post.file ? { file: { title: post.file.title, content: post.file.content } } : {}),
-          }),
-          state,
-        );
-      }
+      if (unlinked.length > 0) await runner.run(postOf('post', unlinked), state);
     },
   };
 }

@@ -105,10 +105,16 @@ export class WriteRunner {
         ? { outcome: 'gone', reason: 'recorded earlier' }
         : { outcome: 'posted', ts: recorded.ts };
     }
-    const attempt = attemptOf(write, Date.now());
+    let attempt = attemptOf(write, Date.now());
     await this.storeWrite(() => this.options.store.beginAttempt(attempt));
-    for (;;) {
+    for (let tries = 0; ; tries++) {
       this.throwIfStopped();
+      if (tries > 0) {
+        // Earlier tries are known not to be in Slack: a later look starts from this one.
+        const again = { ...attempt, startedAt: Date.now() };
+        await this.storeWrite(() => this.options.store.beginAttempt(again));
+        attempt = again;
+      }
       await this.confirmHeld(write);
       let ts: string | undefined;
       try {

@@ -244,7 +244,6 @@ export class DeliveryWorker {
       else if (touched === 'to_post') round.deferred.push(work);
       else now.push(queued);
     }
-    const byId = new Map(now.map((e) => [e.id, e.event]));
     const posts = planPosts(now);
     for (const [i, post] of posts.entries()) {
       await this.deliverPost(post, now);

@@ -7,6 +7,18 @@ export interface MetricSources {
   deadLetters: () => Promise<number>;
 }
 
+/**
+ * Sets a gauge from the store; while the store cannot answer the gauge keeps its last value
+ * (`/metrics` still answers: `/healthz` tells what is wrong).
+ */
+async function setFrom(gauge: Gauge, read: () => Promise<number>): Promise<void> {
+  try {
+    gauge.set(await read());
+  } catch {
+    // Kept: the last value read.
+  }
+}
+
 /** Everything the app counts, on a registry of its own (several apps can share a test process). */
 export function createMetrics(sources?: MetricSources) {
   const registry = new Registry();
@@ -23,7 +35,7 @@ export function createMetrics(sources?: MetricSources) {
       help: 'Accepted events not yet delivered to Slack',
       registers: [registry],
       async collect() {
-        if (sources) this.set(await sources.queueDepth());
+        if (sources) await setFrom(this, sources.queueDepth);
       },
     }),
     oldestWaiting: new Gauge({
@@ -31,8 +43,11 @@ export function createMetrics(sources?: MetricSources) {
       help: 'Age of the oldest accepted event not yet delivered to Slack (0 when none waits)',
       registers: [registry],
       async collect() {
-        const at = sources ? await sources.oldestPendingAt() : undefined;
-        this.set(at === undefined ? 0 : Math.max(0, (Date.now() - at) / 1000));
+        if (!sources) return;
+        await setFrom(this, async () => {
+          const at = await sources.oldestPendingAt();
+          return at === undefined ? 0 : Math.max(0, (Date.now() - at) / 1000);
+        });
       },
     }),
     deadLetters: new Gauge({
@@ -40,7 +55,7 @@ export function createMetrics(sources?: MetricSources) {
       help: 'Events set aside because their delivery kept failing (replay: npm run dead-letters)',
       registers: [registry],
       async collect() {
-        if (sources) this.set(await sources.deadLetters());
+        if (sources) await setFrom(this, sources.deadLetters);
       },
     }),
     deadLettered: new Counter({

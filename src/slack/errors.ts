@@ -57,8 +57,12 @@ const GONE = new Set([
   'is_archived',
   'channel_not_found',
   'not_in_channel',
+  'restricted_action',
   'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
   'restricted_action_non_threadable_channel',
+  'team_access_not_granted',
+  'ekm_access_denied',
 ]);
 
 const PAYLOAD = new Set([

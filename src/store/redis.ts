@@ -466,13 +466,19 @@ export class RedisStore implements Store {
   }
 
   async replayDeadLetters(ids?: readonly string[]): Promise<number> {
-    return this.redis.replayDeadLetters(
-      this.keys.stream,
-      this.keys.dead,
-      this.keys.attemptsByEvent,
-      this.keys.attempts,
-      ...(ids ?? []),
-    );
+    const all = ids ?? (await this.redis.hkeys(this.keys.dead));
+    let replayed = 0;
+    // A script a chunk: each one blocks Redis while it runs.
+    for (const part of chunk(all, IDS_PER_SCRIPT)) {
+      replayed += await this.redis.replayDeadLetters(
+        this.keys.stream,
+        this.keys.dead,
+        this.keys.attemptsByEvent,
+        this.keys.attempts,
+        ...part,
+      );
+    }
+    return replayed;
   }
 
   async beginAttempt(attempt: PostAttempt): Promise<void> {

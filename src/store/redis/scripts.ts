@@ -112,15 +112,13 @@ end
 return moved`;
 
 /**
- * Puts dead letters back at the end of the stream (all when no id is given); their recorded
+ * Puts dead letters back at the end of the stream; their recorded
  * writes move with them, and name their new IDs. KEYS: stream, dead, attempts-by-event,
  * attempts. ARGV: ids….
  */
 const REPLAY = `
-local ids = {}
-if #ARGV == 0 then ids = redis.call('HKEYS', KEYS[2]) else ids = ARGV end
 local replayed = 0
-for _, id in ipairs(ids) do
+for _, id in ipairs(ARGV) do
   local stored = redis.call('HGET', KEYS[2], id)
   if stored then
     local record = cjson.decode(stored)
