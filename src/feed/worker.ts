@@ -5,7 +5,7 @@ import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
 import { planPosts } from './batch.js';
-import { inlineCode } from './escape.js';
+import { DeadLetters } from './dead-letters.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
 import { officialPostKey } from './links.js';
 import type { PlannedPost } from './post.js';
@@ -16,7 +16,6 @@ import {
   newJobState,
   type RetryPolicy,
   StoppedError,
-  StoreFaultError,
   WriteRunner,
 } from './runner.js';
 import { sendBody } from './sends.js';
@@ -34,17 +33,6 @@ export interface DeliveryWorkerOptions {
   retry?: RetryPolicy;
   /** Most events taken at once; a burst beyond it goes out in several batches. */
   batchSize?: number;
-}
-
-/**
- * Whether a failure may be the event's own: not Slack being unreachable or refusing (those are
- * waited out), not the store failing to record (that is retried).
- */
-function isOwnFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    !(error instanceof StoreFaultError) && !(typeof code === 'string' && code.startsWith('slack_'))
-  );
 }
 
 /** Failures of a batch in a row after which events are taken one at a time. */
@@ -89,6 +77,7 @@ export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly reconciler: Reconciler;
   private readonly runner: WriteRunner;
+  private readonly deadLetters: DeadLetters;
   private readonly linked: LinkedWork[] = [];
   private wakeLinkedLane: (() => void) | undefined;
 
@@ -96,6 +85,7 @@ export class DeliveryWorker {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.batchSize = options.batchSize ?? 5000;
     this.reconciler = new Reconciler({ ...options, signal: this.stopController.signal });
+    this.deadLetters = new DeadLetters(options);
     this.runner = new WriteRunner({
       ...options,
       reconciler: this.reconciler,
@@ -146,35 +136,14 @@ export class DeliveryWorker {
         if (error instanceof StoppedError || this.stopping) return;
         failures++;
         const [only] = events;
-        if (events.length === 1 && only && failures >= 2 * ISOLATE_AFTER && isOwnFailure(error)) {
-          if (await this.setAsideIfStoreIsFine(only, error)) {
+        if (events.length === 1 && only && failures >= 2 * ISOLATE_AFTER) {
+          if (await this.deadLetters.setAsideIfOwn(only, error)) {
             failures = 0;
             continue;
           }
         }
         await this.releaseAfter(error, [...unfinished], failures);
       }
-    }
-  }
-
-  /**
-   * An event that fails alone, again and again, while the store works, fails for a reason of
-   * its own (a bug it triggers): it is set aside so that the feed goes on.
-   */
-  private async setAsideIfStoreIsFine(event: QueuedEvent, error: unknown): Promise<boolean> {
-    const { store, logger, metrics } = this.options;
-    try {
-      await store.check();
-      const reason = `unexpected: ${error instanceof Error ? error.message : String(error)}`;
-      await store.deadLetter([event.id], reason.slice(0, 300));
-      metrics.deadLettered.inc({ kind: 'unexpected' });
-      logger.error('an event keeps failing on its own: set aside as a dead letter', {
-        error,
-        event: event.id,
-      });
-      return true;
-    } catch {
-      return false;
     }
   }
 
@@ -306,16 +275,6 @@ export class DeliveryWorker {
     return posted ? 'posted' : undefined;
   }
 
-  /** A short plain note in the channel, so readers know events are missing (best effort). */
-  private async noticeDeadLetters(count: number, reason: string): Promise<void> {
-    const text = `:warning: ${count} event${count === 1 ? '' : 's'} could not be posted (Slack answered ${inlineCode(reason, 100)}) and ${count === 1 ? 'was' : 'were'} set aside. An operator can list and replay them with \`npm run dead-letters\`.`;
-    try {
-      await this.options.slack.chat.postMessage({ channel: this.options.channel, text });
-    } catch (error) {
-      this.options.logger.warn('could not post the dead-letter notice', { error });
-    }
-  }
-
   /**
    * Runs a job; its events are acked when it is done. When it fails on its own, its events are
    * set aside as dead letters, or (`setAside: false`) the failure is handed back to split it.
@@ -326,20 +285,14 @@ export class DeliveryWorker {
     events: readonly QueuedEvent[],
     { setAside } = { setAside: true },
   ): Promise<DeadLetterError | undefined> {
-    const { store, logger, metrics } = this.options;
+    const { store, metrics } = this.options;
     try {
       await job.run(this.runner, newJobState(done));
       if (!job.acksItself) await store.ack(job.eventIds);
     } catch (error) {
       if (!(error instanceof DeadLetterError)) throw error;
       if (!setAside) return error;
-      await store.deadLetter(job.eventIds, error.message);
-      metrics.deadLettered.inc({ kind: error.kind }, job.eventIds.length);
-      logger.error('events set aside as dead letters: Slack keeps refusing their post', {
-        reason: error.message,
-        events: job.eventIds.length,
-      });
-      await this.noticeDeadLetters(job.eventIds.length, error.message);
+      await this.deadLetters.setAside(job.eventIds, error);
       return undefined;
     }
     const now = Date.now();
