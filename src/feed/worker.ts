@@ -233,7 +233,8 @@ export class DeliveryWorker {
    * each planned again, so that only the event at fault is set aside, not the whole digest.
    */
   private async deliverPost(post: PlannedPost, events: readonly QueuedEvent[]): Promise<void> {
-    const included = events.filter((e) => post.eventIds.includes(e.id));
+    const ids = new Set(post.eventIds);
+    const included = events.filter((e) => ids.has(e.id));
     const byId = new Map(included.map((e) => [e.id, e.event]));
     const split = included.length > 1;
     const refused = await this.runJob(postJob(post, byId, this.options.channel), [], included, {

@@ -27,12 +27,6 @@ const SCHEMA = `
     record TEXT NOT NULL,
     created_at INTEGER NOT NULL
   );
-  CREATE TABLE IF NOT EXISTS attempt_events (
-    event_id INTEGER NOT NULL,
-    attempt_id TEXT NOT NULL,
-    PRIMARY KEY (event_id, attempt_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS attempt_events_attempt ON attempt_events (attempt_id);
   CREATE TABLE IF NOT EXISTS recalled_keys (
     group_key TEXT NOT NULL,
     msg_key TEXT NOT NULL,

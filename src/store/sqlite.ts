@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
+import { AttemptIndex } from './sqlite-attempts.js';
 import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './sqlite-schema.js';
 import { SqliteWriter, type Statement } from './sqlite-writer.js';
 import {
@@ -81,6 +82,8 @@ export class SqliteStore implements Store {
   /** Dedupe keys whose first copy is being committed: a duplicate waits for that commit. */
   private readonly committing = new Map<string, Promise<boolean>>();
   private readonly waiters = new Set<() => void>();
+  /** Writes recorded and not yet settled (see `AttemptIndex`). */
+  private readonly attempts = new AttemptIndex();
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -91,6 +94,10 @@ export class SqliteStore implements Store {
     const { db, file } = openDatabase(options.dataDir, this.now());
     this.db = db;
     this.writer = new SqliteWriter(file, BUSY_TIMEOUT_MS);
+    for (const row of this.db.prepare('SELECT record FROM post_attempts').iterate()) {
+      const parsed = postAttemptSchema.safeParse(JSON.parse((row as { record: string }).record));
+      if (parsed.success) this.attempts.put(parsed.data);
+    }
     const keep = this.db.prepare(
       'SELECT dedupe_key FROM events WHERE delivered_at IS NULL OR delivered_at >= ?',
     );
@@ -126,13 +133,6 @@ export class SqliteStore implements Store {
       this.scheduleFlush();
     });
     this.committing.set(dedupeKey, committed);
-    committed.then(
-      () => {
-        this.seen.add(dedupeKey);
-        this.committing.delete(dedupeKey);
-      },
-      () => this.committing.delete(dedupeKey),
-    );
     return committed;
   }
 
@@ -159,10 +159,17 @@ export class SqliteStore implements Store {
         this.now(),
       );
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      for (const w of batch) {
+        this.committing.delete(w.dedupeKey);
+        w.reject(error);
+      }
       return;
     }
-    for (const w of batch) w.resolve();
+    for (const w of batch) {
+      this.seen.add(w.dedupeKey);
+      this.committing.delete(w.dedupeKey);
+      w.resolve();
+    }
     this.wakeClaimers();
   }
 
@@ -212,22 +219,21 @@ export class SqliteStore implements Store {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Acking an event also forgets the writes recorded for it. */
-  private ackStatements(list: readonly string[]): Statement[] {
-    const json = ids(list);
+  /** Acking events also forgets the writes recorded for them: `attempts` says which. */
+  private ackStatements(list: readonly string[], attempts: readonly string[]): Statement[] {
     return [
       {
         sql: 'UPDATE events SET delivered_at = ? WHERE id IN (SELECT value FROM json_each(?))',
-        params: [this.now(), json],
+        params: [this.now(), ids(list)],
       },
-      {
-        sql: 'DELETE FROM post_attempts WHERE id IN (SELECT attempt_id FROM attempt_events WHERE event_id IN (SELECT value FROM json_each(?)))',
-        params: [json],
-      },
-      {
-        sql: 'DELETE FROM attempt_events WHERE event_id IN (SELECT value FROM json_each(?))',
-        params: [json],
-      },
+      ...(attempts.length > 0
+        ? [
+            {
+              sql: 'DELETE FROM post_attempts WHERE id IN (SELECT value FROM json_each(?))',
+              params: [JSON.stringify(attempts)],
+            },
+          ]
+        : []),
     ];
   }
 
@@ -244,8 +250,10 @@ export class SqliteStore implements Store {
 
   async ack(list: readonly string[]): Promise<void> {
     if (list.length === 0) return;
-    await this.writer.transaction(this.ackStatements(list));
+    const attempts = this.attempts.covering(list);
+    await this.writer.transaction(this.ackStatements(list, attempts));
     this.forget(list);
+    for (const id of attempts) this.attempts.remove(id);
   }
 
   async release(list: readonly string[]): Promise<void> {
@@ -325,44 +333,33 @@ export class SqliteStore implements Store {
   }
 
   async beginAttempt(attempt: PostAttempt): Promise<void> {
-    await this.writer.transaction([
-      this.attemptStatement(attempt),
-      {
-        sql: 'INSERT OR IGNORE INTO attempt_events (event_id, attempt_id) SELECT value, ? FROM json_each(?)',
-        params: [attempt.id, ids(attempt.eventIds)],
-      },
-    ]);
+    await this.writer.transaction([this.attemptStatement(attempt)]);
+    this.attempts.put(attempt);
   }
 
   async finishAttempt(attempt: PostAttempt, result: AttemptResult): Promise<void> {
     const done = doneAttempt(attempt, result);
     const ack = result.ack ?? [];
+    const forgotten = this.attempts.covering(ack);
     await this.writer.transaction([
-      this.attemptStatement(done),
+      ...(forgotten.includes(done.id) ? [] : [this.attemptStatement(done)]),
       ...(result.links ?? []).map((link) => this.linkStatement(link)),
-      ...(ack.length > 0 ? this.ackStatements(ack) : []),
+      ...(ack.length > 0 ? this.ackStatements(ack, forgotten) : []),
     ]);
     this.forget(ack);
+    this.attempts.put(done);
+    for (const id of forgotten) this.attempts.remove(id);
   }
 
   async abandonAttempt(id: string): Promise<void> {
     await this.writer.transaction([
-      { sql: 'DELETE FROM attempt_events WHERE attempt_id = ?', params: [id] },
       { sql: 'DELETE FROM post_attempts WHERE id = ?', params: [id] },
     ]);
+    this.attempts.remove(id);
   }
 
   async attemptsFor(eventIds: readonly string[]): Promise<PostAttempt[]> {
-    if (eventIds.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        'SELECT DISTINCT a.record FROM attempt_events e JOIN post_attempts a ON a.id = e.attempt_id WHERE e.event_id IN (SELECT value FROM json_each(?))',
-      )
-      .all(ids(eventIds)) as { record: string }[];
-    return rows.flatMap((row) => {
-      const parsed = postAttemptSchema.safeParse(JSON.parse(row.record));
-      return parsed.success ? [parsed.data] : [];
-    });
+    return this.attempts.of(eventIds);
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {
@@ -461,10 +458,6 @@ export class SqliteStore implements Store {
         {
           sql: 'DELETE FROM recalled_keys WHERE created_at < ?',
           params: [now - POST_LINK_RETENTION_MS],
-        },
-        {
-          sql: 'DELETE FROM post_attempts WHERE id NOT IN (SELECT attempt_id FROM attempt_events)',
-          params: [],
         },
       ]);
       for (const row of (forgotten?.rows ?? []) as { dedupe_key: string }[]) {
