@@ -159,6 +159,12 @@ export class Reconciler {
           await this.pause(FILE_SHARE_WAIT_MS);
           continue;
         }
+        if (lookup.outcome === 'unavailable') {
+          this.options.logger.warn('cannot tell whether Slack took the post; posting it again', {
+            attempt: attempt.id,
+            reason: lookup.reason,
+          });
+        }
         return undefined;
       } catch (error) {
         if (this.options.signal?.aborted) throw error;
@@ -169,6 +175,20 @@ export class Reconciler {
         });
         await this.pause(waitMs);
       }
+    }
+  }
+
+  /**
+   * Where the write of `attempt` is, before it is settled after a restart: as `find`, but a file
+   * share Slack has not shown yet is looked for again a few times before it counts as absent.
+   */
+  async findSettled(attempt: PostAttempt): Promise<Lookup> {
+    for (let tries = 0; ; tries++) {
+      const lookup = await this.find(attempt);
+      if (lookup.outcome !== 'absent' || attempt.kind !== 'file' || tries >= FILE_SHARE_LOOKS) {
+        return lookup;
+      }
+      await this.pause(FILE_SHARE_WAIT_MS);
     }
   }
 

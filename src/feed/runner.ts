@@ -37,6 +37,28 @@ const UNREACHABLE_BEFORE_PROBE = 3;
 /** Tries of a store write (recording a done write, an ack) before the batch is released. */
 const STORE_WRITE_TRIES = 5;
 
+/**
+ * The store, with every failure of it made a `StoreFaultError`: a failure that is the store's
+ * is then never taken for an event's own (and never sets an event aside).
+ */
+export function tagStoreFaults(store: Store): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          if (error instanceof StoreFaultError) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          throw new StoreFaultError(`the store failed: ${message}`, { cause: error });
+        });
+      };
+    },
+  });
+}
+
 /** A job failed for a reason of its own too often: its events are set aside. */
 export class DeadLetterError extends Error {
   readonly code = 'dead_letter';
@@ -63,14 +85,21 @@ export interface JobState {
   /** Writes recorded as done before (after a restart), by step name or write ID. */
   done: Map<string, PostAttempt>;
   ownFailures: number;
+  /** Own failures that set it aside; the retry policy's unless the job is a retry itself. */
+  maxOwnFailures?: number;
   unreachable: number;
 }
 
-export function newJobState(done: Iterable<PostAttempt> = []): JobState {
+export function newJobState(done: Iterable<PostAttempt> = [], maxOwnFailures?: number): JobState {
   const map = new Map<string, PostAttempt>();
   for (const attempt of done)
     if (attempt.state === 'done') map.set(attempt.step ?? attempt.id, attempt);
-  return { done: map, ownFailures: 0, unreachable: 0 };
+  return {
+    done: map,
+    ownFailures: 0,
+    unreachable: 0,
+    ...(maxOwnFailures ? { maxOwnFailures } : {}),
+  };
 }
 
 export type WriteOutcome =
@@ -214,7 +243,7 @@ export class WriteRunner {
   ): Promise<void> {
     const { logger, retry } = this.options;
     job.ownFailures++;
-    if (job.ownFailures >= retry.maxOwnFailures) {
+    if (job.ownFailures >= (job.maxOwnFailures ?? retry.maxOwnFailures)) {
       throw new DeadLetterError(failure.kind, failure.reason);
     }
     const waitMs = backoffMs(job.ownFailures - 1, retry.baseMs, retry.maxMs);

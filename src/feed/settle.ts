@@ -22,7 +22,7 @@ export async function settleAttempts(
   const done = new Map<string, PostAttempt[]>();
   for (let attempt of attempts) {
     if (attempt.state === 'started') {
-      const lookup = await reconciler.find(attempt);
+      const lookup = await reconciler.findSettled(attempt);
       if (lookup.outcome !== 'found') {
         if (lookup.outcome === 'unavailable') {
           logger.warn('posting again a post that may already be in Slack', {
@@ -34,6 +34,12 @@ export async function settleAttempts(
         continue;
       }
       logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
+      // The post may hold events this batch does not (a batch taken one by one, a lease taken
+      // over): its links are made from all of them, as when it was made.
+      const missing = attempt.eventIds.filter((id) => !byId.has(id));
+      for (const queued of attempt.delivers ? await store.peek(missing) : []) {
+        byId.set(queued.id, queued.event);
+      }
       const result = {
         outcome: 'posted' as const,
         ts: lookup.ts,

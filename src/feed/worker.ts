@@ -16,6 +16,7 @@ import {
   newJobState,
   type RetryPolicy,
   StoppedError,
+  tagStoreFaults,
   WriteRunner,
 } from './runner.js';
 import { sendBody } from './sends.js';
@@ -35,11 +36,11 @@ export interface DeliveryWorkerOptions {
   batchSize?: number;
 }
 
+/** How often whether the channel's history can be read is asked again. */
+const PROBE_EVERY_MS = 5 * 60 * 1000;
+
 /** Failures of a batch in a row after which events are taken one at a time. */
 const ISOLATE_AFTER = 3;
-
-/** Batches claimed between the posts of one batch, at most this deep. */
-const MAX_ROUND_DEPTH = 3;
 
 /** A batch being delivered, with those claimed while its posts go out. */
 interface Round {
@@ -49,7 +50,8 @@ interface Round {
   sent: Set<string>;
   /** Recalls of those sends, for the linked lane once the round's posts are out. */
   deferred: LinkedWork[];
-  depth: number;
+  /** Recalls that arrived between the posts of a round: they claim nothing more. */
+  nested: boolean;
 }
 
 /** A recall of posted sends, waiting for its own lane, with what was already done for it. */
@@ -81,13 +83,19 @@ export class DeliveryWorker {
   private readonly linked: LinkedWork[] = [];
   private wakeLinkedLane: (() => void) | undefined;
 
-  constructor(private readonly options: DeliveryWorkerOptions) {
+  private readonly options: DeliveryWorkerOptions;
+  /** Failures in a row of recalls in the linked lane, by event. */
+  private readonly linkedFailures = new Map<string, number>();
+  private probeTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.options = { ...options, store: tagStoreFaults(options.store) };
     this.retry = options.retry ?? defaultRetryPolicy;
     this.batchSize = options.batchSize ?? 5000;
-    this.reconciler = new Reconciler({ ...options, signal: this.stopController.signal });
-    this.deadLetters = new DeadLetters(options);
+    this.reconciler = new Reconciler({ ...this.options, signal: this.stopController.signal });
+    this.deadLetters = new DeadLetters(this.options);
     this.runner = new WriteRunner({
-      ...options,
+      ...this.options,
       reconciler: this.reconciler,
       retry: this.retry,
       signal: this.stopController.signal,
@@ -97,6 +105,9 @@ export class DeliveryWorker {
   start(): void {
     if (this.lanes) return;
     void this.reconciler.probe();
+    // Scopes added or the bot invited later: /healthz learns of it without waiting for a crash.
+    this.probeTimer = setInterval(() => void this.reconciler.probe(), PROBE_EVERY_MS);
+    this.probeTimer.unref();
     this.lanes = Promise.all([this.postsLane(), this.linkedLane()]).then(() => undefined);
   }
 
@@ -106,6 +117,7 @@ export class DeliveryWorker {
    */
   async stop(timeoutMs = 15_000): Promise<void> {
     this.stopController.abort();
+    clearInterval(this.probeTimer);
     this.wakeLinkedLane?.();
     if (this.lanes) await Promise.race([this.lanes, sleep(timeoutMs)]);
   }
@@ -148,7 +160,6 @@ export class DeliveryWorker {
   }
 
   private async linkedLane(): Promise<void> {
-    let failures = 0;
     while (!this.stopping) {
       const work = this.linked.shift();
       if (!work) {
@@ -164,11 +175,17 @@ export class DeliveryWorker {
           done,
           [event],
         );
-        failures = 0;
+        this.linkedFailures.delete(event.id);
       } catch (error) {
         if (error instanceof StoppedError || this.stopping) return;
-        failures++;
-        await this.releaseAfter(error, [event.id], failures);
+        const failures = (this.linkedFailures.get(event.id) ?? 0) + 1;
+        this.linkedFailures.set(event.id, failures);
+        if (failures >= 2 * ISOLATE_AFTER && (await this.deadLetters.setAsideIfOwn(event, error))) {
+          this.linkedFailures.delete(event.id);
+          continue;
+        }
+        // Back to the queue; a short pause only, so the recalls behind it are not held up.
+        await this.releaseAfter(error, [event.id], Math.min(failures, 1));
       }
     }
   }
@@ -192,7 +209,7 @@ export class DeliveryWorker {
 
   /** One claimed batch, and the batches claimed while its posts go out. */
   private async deliverBatch(events: QueuedEvent[], unfinished: Set<string>): Promise<void> {
-    const round: Round = { unfinished, sent: new Set(), deferred: [], depth: 0 };
+    const round: Round = { unfinished, sent: new Set(), deferred: [], nested: false };
     await this.deliverRound(events, round);
     // Only now: a recall of a send posted in this round finds the send's post.
     for (const { event, done } of round.deferred) this.handToLinkedLane(event, done, unfinished);
@@ -217,28 +234,45 @@ export class DeliveryWorker {
     for (const [i, post] of posts.entries()) {
       await this.deliverPost(post, now);
       for (const id of post.eventIds) round.unfinished.delete(id);
-      // Sends of many accounts make many posts: what arrived meanwhile goes out between them.
-      if (post.sends && i < posts.length - 1 && round.depth < MAX_ROUND_DEPTH) {
-        const arrived = await this.options.store.claim(this.batchSize, 0);
-        for (const e of arrived) round.unfinished.add(e.id);
-        if (arrived.length > 0) {
-          await this.deliverRound(arrived, { ...round, depth: round.depth + 1 });
-        }
-      }
+      // Sends of many accounts make many posts: recalls that arrive meanwhile go between them.
+      if (post.sends && i < posts.length - 1 && !round.nested)
+        await this.deliverArrivedRecalls(round);
     }
+  }
+
+  /**
+   * Recalls that arrived while a round's posts go out, delivered at once; sends that arrived
+   * are handed back, to be grouped per account in the next batch (never holding the round up).
+   */
+  private async deliverArrivedRecalls(round: Round): Promise<void> {
+    const arrived = await this.options.store.claim(this.batchSize, 0);
+    if (arrived.length === 0) return;
+    for (const e of arrived) round.unfinished.add(e.id);
+    const sends = arrived.filter((e) => sendBody(e.event)).map((e) => e.id);
+    if (sends.length > 0) {
+      await this.options.store.release(sends);
+      for (const id of sends) round.unfinished.delete(id);
+    }
+    const recalls = arrived.filter((e) => !sendBody(e.event));
+    if (recalls.length > 0) await this.deliverRound(recalls, { ...round, nested: true });
   }
 
   /**
    * One planned post. One that Slack keeps refusing for a reason of its own is split in halves,
    * each planned again, so that only the event at fault is set aside, not the whole digest.
    */
-  private async deliverPost(post: PlannedPost, events: readonly QueuedEvent[]): Promise<void> {
+  private async deliverPost(
+    post: PlannedPost,
+    events: readonly QueuedEvent[],
+    retry = false,
+  ): Promise<void> {
     const ids = new Set(post.eventIds);
     const included = events.filter((e) => ids.has(e.id));
     const byId = new Map(included.map((e) => [e.id, e.event]));
     const split = included.length > 1;
     const refused = await this.runJob(postJob(post, byId, this.options.channel), [], included, {
       setAside: !split,
+      ...(retry ? { maxOwnFailures: 2 } : {}),
     });
     if (!refused) return;
     this.options.logger.warn('Slack keeps refusing a post of several events; splitting it', {
@@ -247,7 +281,8 @@ export class DeliveryWorker {
     });
     const half = Math.ceil(included.length / 2);
     for (const part of [included.slice(0, half), included.slice(half)]) {
-      for (const next of planPosts(part)) await this.deliverPost(next, part);
+      // A half is a retry: its events were refused already, so it is given up on sooner.
+      for (const next of planPosts(part)) await this.deliverPost(next, part, true);
     }
   }
 
@@ -284,11 +319,11 @@ export class DeliveryWorker {
     job: FeedJob,
     done: PostAttempt[],
     events: readonly QueuedEvent[],
-    { setAside } = { setAside: true },
+    { setAside = true, maxOwnFailures }: { setAside?: boolean; maxOwnFailures?: number } = {},
   ): Promise<DeadLetterError | undefined> {
     const { store, metrics } = this.options;
     try {
-      await job.run(this.runner, newJobState(done));
+      await job.run(this.runner, newJobState(done, maxOwnFailures));
       if (!job.acksItself) await store.ack(job.eventIds);
     } catch (error) {
       if (!(error instanceof DeadLetterError)) throw error;

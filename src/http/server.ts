@@ -62,8 +62,13 @@ export function createHttpServer(routes: Routes): HttpServer {
    */
   const connections = new Set<Socket>();
   const closeAfter = (res: ServerResponse) => {
-    if (!res.headersSent) res.shouldKeepAlive = false;
-    else res.once('finish', () => res.socket?.end());
+    if (!res.headersSent) {
+      res.shouldKeepAlive = false;
+      return;
+    }
+    // Node detaches the socket from the response before 'finish'.
+    const socket = res.socket;
+    res.once('finish', () => socket?.end());
   };
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

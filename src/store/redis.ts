@@ -407,6 +407,22 @@ export class RedisStore implements Store {
     return this.redis.xlen(this.keys.stream);
   }
 
+  async peek(ids: readonly string[]): Promise<QueuedEvent[]> {
+    const valid = ids.filter((id) => STREAM_ID.test(id));
+    const entries = await Promise.all(
+      valid.map((id) => this.redis.xrange(this.keys.stream, id, id)),
+    );
+    return entries.flatMap((found) => {
+      const [entry] = z.array(streamEntrySchema).parse(found);
+      if (!entry) return [];
+      try {
+        return [toQueuedEvent(entry)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
   async release(ids: readonly string[]): Promise<void> {
     const mine = ids.filter((id) => this.held.has(id));
     for (const id of mine) this.held.delete(id);

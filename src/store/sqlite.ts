@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { z } from 'zod';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import { AttemptIndex } from './sqlite-attempts.js';
 import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './sqlite-schema.js';
@@ -43,6 +44,15 @@ export interface SqliteStoreOptions {
 }
 
 const ids = (list: readonly string[]) => JSON.stringify(list.map(Number));
+
+function readJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function readEvent(
   payload: string,
@@ -95,8 +105,8 @@ export class SqliteStore implements Store {
     this.db = db;
     this.writer = new SqliteWriter(file, BUSY_TIMEOUT_MS);
     for (const row of this.db.prepare('SELECT record FROM post_attempts').iterate()) {
-      const parsed = postAttemptSchema.safeParse(JSON.parse((row as { record: string }).record));
-      if (parsed.success) this.attempts.put(parsed.data);
+      const parsed = readJson(postAttemptSchema, (row as { record: string }).record);
+      if (parsed) this.attempts.put(parsed);
     }
     const keep = this.db.prepare(
       'SELECT dedupe_key FROM events WHERE delivered_at IS NULL OR delivered_at >= ?',
@@ -254,6 +264,21 @@ export class SqliteStore implements Store {
     await this.writer.transaction(this.ackStatements(list, attempts));
     this.forget(list);
     for (const id of attempts) this.attempts.remove(id);
+  }
+
+  async peek(list: readonly string[]): Promise<QueuedEvent[]> {
+    if (list.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        'SELECT id, payload, enqueued_at FROM events WHERE delivered_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      )
+      .all(ids(list)) as EventRow[];
+    return rows.flatMap((row) => {
+      const event = readEvent(row.payload);
+      return event.success
+        ? [{ id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at }]
+        : [];
+    });
   }
 
   async release(list: readonly string[]): Promise<void> {

@@ -114,6 +114,8 @@ export interface Store {
   claim(limit: number, waitMs: number): Promise<QueuedEvent[]>;
   /** Marks events delivered (Slack accepted them); they are never claimed again. */
   ack(ids: readonly string[]): Promise<void>;
+  /** Undelivered events by ID (claimed or not, dead letters included), without claiming them. */
+  peek(ids: readonly string[]): Promise<QueuedEvent[]>;
   /** Hands claimed events back: the next claim (of any replica) takes them at once. */
   release(ids: readonly string[]): Promise<void>;
   /** Undelivered events, claimed or not (dead letters not included). */

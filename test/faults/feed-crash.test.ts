@@ -68,27 +68,34 @@ describe('feed faults: exactly once across a kill at any instant', () => {
     expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
   });
 
-  it('posts a burst digest and its file once when killed while the file was being shared', async () => {
-    const first = await start();
-    slack.setOutage('http503');
-    await accepted(first.url, c2cOf('lead_1_1'));
-    await sleep(300);
-    // Identifiers too long for the message: the digest carries a file with every event in full.
-    const keys = Array.from(
-      { length: 29 },
-      (_, i) => `${String(i).padStart(3, '0')}${'k'.repeat(217)}`,
-    );
-    await Promise.all(keys.map((key) => accepted(first.url, c2cOf(key))));
-    const held = slack.hold('files.completeUploadExternal');
-    slack.setOutage('none');
-    await held.waitForHeld(1, 10_000);
-    await crash(first);
-    held.release();
-    const second = await start();
-    await drained(slack, second);
-    expect(showing(slack, 'lead_1_1')).toHaveLength(1);
-    for (const key of keys) expect(showing(slack, key), key).toHaveLength(1);
-  });
+  it.each([
+    ['at once', 0],
+    ['a moment after Slack answers (as Slack does)', 1_500],
+  ])(
+    'posts a burst digest and its file once when killed while the file was being shared, the share showing %s',
+    async (_when, delayMs) => {
+      const first = await start();
+      slack.setFileShareDelay(delayMs);
+      slack.setOutage('http503');
+      await accepted(first.url, c2cOf('lead_1_1'));
+      await sleep(300);
+      // Identifiers too long for the message: the digest carries a file with every event in full.
+      const keys = Array.from(
+        { length: 29 },
+        (_, i) => `${String(i).padStart(3, '0')}${'k'.repeat(217)}`,
+      );
+      await Promise.all(keys.map((key) => accepted(first.url, c2cOf(key))));
+      const held = slack.hold('files.completeUploadExternal');
+      slack.setOutage('none');
+      await held.waitForHeld(1, 10_000);
+      await crash(first);
+      held.release();
+      const second = await start();
+      await drained(slack, second);
+      expect(showing(slack, 'lead_1_1')).toHaveLength(1);
+      for (const key of keys) expect(showing(slack, key), key).toHaveLength(1);
+    },
+  );
 
   it('posts the plain-text fallback once when killed before the app heard back', async () => {
     const first = await start();

@@ -198,6 +198,7 @@ export interface ScriptCommands {
     stream: string,
     dead: string,
     byEvent: string,
+    attempts: string,
     ...ids: string[]
   ): Promise<number>;
   renewHeld(stream: string, ...args: Arg[]): Promise<string[]>;
