@@ -2,8 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { QueuedEvent, Store } from '../store/store.js';
+import { type DeadLetterError, StoreFaultError } from './errors.js';
 import { inlineCode } from './escape.js';
-import { type DeadLetterError, StoreFaultError } from './runner.js';
 
 export interface DeadLettersOptions {
   store: Store;

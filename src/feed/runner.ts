@@ -5,6 +5,7 @@ import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import { classifySlackError, type SlackFailure } from '../slack/errors.js';
 import { type AttemptResult, doneAttempt, type PostAttempt, type Store } from '../store/store.js';
+import { DeadLetterError, StoppedError, StoreFaultError } from './errors.js';
 import type { Reconciler } from './reconcile.js';
 import { attemptOf, type FeedWrite, sendWrite } from './writes.js';
 
@@ -36,49 +37,6 @@ const SLACK_METHODS: Record<FeedWrite['kind'], string> = {
 const UNREACHABLE_BEFORE_PROBE = 3;
 /** Tries of a store write (recording a done write, an ack) before the batch is released. */
 const STORE_WRITE_TRIES = 5;
-
-/**
- * The store, with every failure of it made a `StoreFaultError`: a failure that is the store's
- * is then never taken for an event's own (and never sets an event aside).
- */
-export function tagStoreFaults(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result: unknown = value.apply(target, args);
-        if (!(result instanceof Promise)) return result;
-        return result.catch((error: unknown) => {
-          if (error instanceof StoreFaultError) throw error;
-          const message = error instanceof Error ? error.message : String(error);
-          throw new StoreFaultError(`the store failed: ${message}`, { cause: error });
-        });
-      };
-    },
-  });
-}
-
-/** A job failed for a reason of its own too often: its events are set aside. */
-export class DeadLetterError extends Error {
-  readonly code = 'dead_letter';
-  constructor(
-    readonly kind: string,
-    readonly reason: string,
-  ) {
-    super(`${kind}: ${reason}`);
-  }
-}
-
-/** The worker is stopping: what is left stays in the store. */
-export class StoppedError extends Error {
-  readonly code = 'stopped';
-}
-
-/** The store could not record a write: the batch is released and tried again later. */
-export class StoreFaultError extends Error {
-  readonly code = 'store_fault';
-}
 
 /** What one job (a set of events and its writes) has been through. */
 export interface JobState {

@@ -6,19 +6,13 @@ import type { Logger } from '../log.js';
 import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
 import { planPosts } from './batch.js';
 import { DeadLetters } from './dead-letters.js';
+import { DeadLetterError, StoppedError, tagStoreFaults } from './errors.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
+import { LinkedLane, type LinkedWork } from './linked-lane.js';
 import { officialPostKey } from './links.js';
 import type { PlannedPost } from './post.js';
 import { Reconciler } from './reconcile.js';
-import {
-  DeadLetterError,
-  defaultRetryPolicy,
-  newJobState,
-  type RetryPolicy,
-  StoppedError,
-  tagStoreFaults,
-  WriteRunner,
-} from './runner.js';
+import { defaultRetryPolicy, newJobState, type RetryPolicy, WriteRunner } from './runner.js';
 import { sendBody } from './sends.js';
 import { settleAttempts } from './settle.js';
 
@@ -54,23 +48,12 @@ interface Round {
   nested: boolean;
 }
 
-/** A recall of posted sends, waiting for its own lane, with what was already done for it. */
-interface LinkedWork {
-  event: QueuedEvent;
-  done: PostAttempt[];
-}
-
 /**
- * Takes what waits in the store and delivers it to the moderation channel, exactly once:
- * - a batch is claimed, and writes recorded for its events but never heard back about (a crash,
- *   a lost answer) are first looked for in the channel (`Reconciler`);
- * - what is left is planned into posts (recalls first, then sends grouped per account) and each
- *   is made by the `WriteRunner`, which records it before and after, and retries as the failure
- *   calls for;
- * - recalls of messages whose posts exist (update in place, reply in thread) run in a lane of
- *   their own, so however many posts they touch, new events never wait behind them;
- * - a job failing for a reason of its own is set aside as a dead letter; a batch that fails any
- *   other way is released at once and tried again after a pause.
+ * Delivers what waits in the store to the moderation channel, exactly once: a claimed batch is
+ * settled first (`settleAttempts`: writes never heard back about are looked for in the
+ * channel), then planned into posts (recalls first, sends grouped per account), each made by the
+ * `WriteRunner`; recalls of posted sends go to the `LinkedLane`; a job failing on its own is set
+ * aside (`DeadLetters`); a batch failing any other way is released at once, retried after a pause.
  */
 export class DeliveryWorker {
   private readonly stopController = new AbortController();
@@ -80,12 +63,9 @@ export class DeliveryWorker {
   private readonly reconciler: Reconciler;
   private readonly runner: WriteRunner;
   private readonly deadLetters: DeadLetters;
-  private readonly linked: LinkedWork[] = [];
-  private wakeLinkedLane: (() => void) | undefined;
+  private readonly linkedLane: LinkedLane;
 
   private readonly options: DeliveryWorkerOptions;
-  /** Failures in a row of recalls in the linked lane, by event. */
-  private readonly linkedFailures = new Map<string, number>();
   private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DeliveryWorkerOptions) {
@@ -94,6 +74,19 @@ export class DeliveryWorker {
     this.batchSize = options.batchSize ?? 5000;
     this.reconciler = new Reconciler({ ...this.options, signal: this.stopController.signal });
     this.deadLetters = new DeadLetters(this.options);
+    this.linkedLane = new LinkedLane({
+      deliver: async ({ event, done }) => {
+        await this.runJob(
+          linkedWithdrawalJob(event, this.options.store, this.options.channel),
+          done,
+          [event],
+        );
+      },
+      release: (error, ids, failures) => this.releaseAfter(error, ids, failures),
+      setAsideIfOwn: (event, error) => this.deadLetters.setAsideIfOwn(event, error),
+      isolateAfter: ISOLATE_AFTER,
+      signal: this.stopController.signal,
+    });
     this.runner = new WriteRunner({
       ...this.options,
       reconciler: this.reconciler,
@@ -108,7 +101,7 @@ export class DeliveryWorker {
     // Scopes added or the bot invited later: /healthz learns of it without waiting for a crash.
     this.probeTimer = setInterval(() => void this.reconciler.probe(), PROBE_EVERY_MS);
     this.probeTimer.unref();
-    this.lanes = Promise.all([this.postsLane(), this.linkedLane()]).then(() => undefined);
+    this.lanes = Promise.all([this.postsLane(), this.linkedLane.run()]).then(() => undefined);
   }
 
   /**
@@ -118,7 +111,7 @@ export class DeliveryWorker {
   async stop(timeoutMs = 15_000): Promise<void> {
     this.stopController.abort();
     clearInterval(this.probeTimer);
-    this.wakeLinkedLane?.();
+    this.linkedLane.stop();
     if (this.lanes) await Promise.race([this.lanes, sleep(timeoutMs)]);
   }
 
@@ -155,37 +148,6 @@ export class DeliveryWorker {
           }
         }
         await this.releaseAfter(error, [...unfinished], failures);
-      }
-    }
-  }
-
-  private async linkedLane(): Promise<void> {
-    while (!this.stopping) {
-      const work = this.linked.shift();
-      if (!work) {
-        await new Promise<void>((resolve) => {
-          this.wakeLinkedLane = resolve;
-        });
-        continue;
-      }
-      const { event, done } = work;
-      try {
-        await this.runJob(
-          linkedWithdrawalJob(event, this.options.store, this.options.channel),
-          done,
-          [event],
-        );
-        this.linkedFailures.delete(event.id);
-      } catch (error) {
-        if (error instanceof StoppedError || this.stopping) return;
-        const failures = (this.linkedFailures.get(event.id) ?? 0) + 1;
-        this.linkedFailures.set(event.id, failures);
-        if (failures >= 2 * ISOLATE_AFTER && (await this.deadLetters.setAsideIfOwn(event, error))) {
-          this.linkedFailures.delete(event.id);
-          continue;
-        }
-        // Back to the queue; a short pause only, so the recalls behind it are not held up.
-        await this.releaseAfter(error, [event.id], Math.min(failures, 1));
       }
     }
   }
@@ -288,8 +250,7 @@ export class DeliveryWorker {
 
   private handToLinkedLane(event: QueuedEvent, done: PostAttempt[], unfinished: Set<string>) {
     unfinished.delete(event.id);
-    this.linked.push({ event, done });
-    this.wakeLinkedLane?.();
+    this.linkedLane.push({ event, done });
   }
 
   /**

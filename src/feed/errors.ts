@@ -1,0 +1,46 @@
+import type { Store } from '../store/store.js';
+
+/** The delivery's failures, each with a string `code` (as bolt-js's `CodedError`). */
+
+/** A job failed for a reason of its own too often: its events are set aside. */
+export class DeadLetterError extends Error {
+  readonly code = 'dead_letter';
+  constructor(
+    readonly kind: string,
+    readonly reason: string,
+  ) {
+    super(`${kind}: ${reason}`);
+  }
+}
+
+/** The worker is stopping: what is left stays in the store. */
+export class StoppedError extends Error {
+  readonly code = 'stopped';
+}
+
+/** The store could not record a write: the batch is released and tried again later. */
+export class StoreFaultError extends Error {
+  readonly code = 'store_fault';
+}
+
+/**
+ * The store, with every failure of it made a `StoreFaultError`: a failure that is the store's
+ * is then never taken for an event's own (and never sets an event aside).
+ */
+export function tagStoreFaults(store: Store): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          if (error instanceof StoreFaultError) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          throw new StoreFaultError(`the store failed: ${message}`, { cause: error });
+        });
+      };
+    },
+  });
+}
