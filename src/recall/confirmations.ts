@@ -35,14 +35,30 @@ export async function createConfirmation(store: Store, pending: PendingRecall): 
   return id;
 }
 
+function readPending(value: string | undefined): PendingRecall | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = pendingRecallSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a confirmation without using it up (to authorize the clicker first). */
+export async function peekConfirmation(
+  store: Store,
+  id: string,
+): Promise<PendingRecall | undefined> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  return readPending(await store.peekOnce(keyOf(id)));
+}
+
 /** Takes a confirmation; a second click (or one after 30 minutes) gets `undefined`. */
 export async function takeConfirmation(
   store: Store,
   id: string,
 ): Promise<PendingRecall | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
-  const value = await store.takeOnce(keyOf(id));
-  if (value === undefined) return undefined;
-  const parsed = pendingRecallSchema.safeParse(JSON.parse(value));
-  return parsed.success ? parsed.data : undefined;
+  return readPending(await store.takeOnce(keyOf(id)));
 }

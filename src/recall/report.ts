@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { escapeText } from '../feed/escape.js';
 import type { RecallOrigin } from './confirmations.js';
-import type { KeyResult } from './send.js';
+import { type KeyResult, NO_RESULT } from './send.js';
 
 /** Up to this many keys, every result is listed in the message itself. */
 export const LIST_ALL_UP_TO = 20;
@@ -16,14 +16,23 @@ export interface RecallSummary {
 
 export function countResults(results: readonly KeyResult[]) {
   const recalled = results.filter((r) => r.ok).length;
+  const unknown = results.filter((r) => r.unknown).length;
   const retryable = results.filter((r) => !r.ok && r.transient).length;
-  return { total: results.length, recalled, failed: results.length - recalled, retryable };
+  return {
+    total: results.length,
+    recalled,
+    unknown,
+    failed: results.length - recalled - unknown,
+    retryable,
+  };
 }
 
 function resultLine(r: KeyResult): string {
-  return r.ok
-    ? `:white_check_mark: \`${r.msgKey}\` recalled`
-    : `:x: \`${r.msgKey}\` — ${r.retCode}: ${escapeText(r.meaning)}${r.transient ? ' _(can be retried)_' : ''}`;
+  if (r.ok) return `:white_check_mark: \`${r.msgKey}\` recalled`;
+  const code = r.retCode === NO_RESULT ? '' : `${r.retCode}: `;
+  const icon = r.unknown ? ':grey_question:' : ':x:';
+  const what = r.unknown ? 'unknown — ' : '';
+  return `${icon} \`${r.msgKey}\` — ${what}${code}${escapeText(r.meaning)}${r.transient ? ' _(can be retried)_' : ''}`;
 }
 
 function sections(lines: string[]): KnownBlock[] {
@@ -39,11 +48,12 @@ function sections(lines: string[]): KnownBlock[] {
 
 export function headline(summary: RecallSummary): string {
   const c = countResults(summary.results);
-  const icon = c.failed === 0 ? ':white_check_mark:' : c.recalled === 0 ? ':x:' : ':warning:';
-  const failed = c.failed
-    ? ` · ${c.failed} failed${c.retryable ? ` (${c.retryable} can be retried)` : ''}`
-    : '';
-  return `${icon} Recalled *${c.recalled} of ${c.total}* message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\`${failed}`;
+  const notRecalled = c.failed + c.unknown;
+  const icon = notRecalled === 0 ? ':white_check_mark:' : c.recalled === 0 ? ':x:' : ':warning:';
+  const failed = c.failed ? ` · ${c.failed} failed` : '';
+  const unknown = c.unknown ? ` · ${c.unknown} unknown` : '';
+  const retry = notRecalled && c.retryable ? ` (${c.retryable} can be retried)` : '';
+  return `${icon} Recalled *${c.recalled} of ${c.total}* message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\`${failed}${unknown}${retry}`;
 }
 
 /**
@@ -111,7 +121,7 @@ export function resultsCsv(summary: RecallSummary): string {
     rows.push([
       summary.account,
       r.msgKey,
-      r.ok ? 'recalled' : 'failed',
+      r.ok ? 'recalled' : r.unknown ? 'unknown' : 'failed',
       String(r.retCode),
       r.meaning,
       String(r.attempts),
@@ -133,7 +143,14 @@ export function renderAudit(
   origin: RecallOrigin['kind'],
 ): { text: string; blocks: KnownBlock[] } {
   const c = countResults(summary.results);
-  const outcome = c.failed === 0 ? 'all recalled' : `${c.recalled} recalled, ${c.failed} failed`;
+  const outcome =
+    c.failed + c.unknown === 0
+      ? 'all recalled'
+      : [
+          `${c.recalled} recalled`,
+          ...(c.failed ? [`${c.failed} failed`] : []),
+          ...(c.unknown ? [`${c.unknown} unknown`] : []),
+        ].join(', ');
   const reason = summary.reason ? `reason: “${escapeText(summary.reason)}”` : 'no reason given';
   const text = `:scroll: <@${userId}> recalled ${c.total} message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\` via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };

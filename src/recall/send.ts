@@ -18,7 +18,13 @@ export const NO_RESULT = -1;
 /** The outcome of one MsgKey. */
 export interface KeyResult {
   msgKey: string;
+  /** Tencent said, for this key, that it is recalled. */
   ok: boolean;
+  /**
+   * Tencent never said what became of this key (no per-key result, an answer that could not be
+   * read, no answer): it may or may not be recalled. Never shown as recalled, nor as failed.
+   */
+  unknown: boolean;
   /** Tencent's per-key RetCode, its top-level ErrorCode, or `NO_RESULT`. */
   retCode: number;
   meaning: string;
@@ -55,30 +61,73 @@ export function validateReason(reason: string | undefined): string | undefined {
 
 type Verdict = Omit<KeyResult, 'msgKey' | 'attempts'>;
 
-const recalled: Verdict = { ok: true, retCode: 0, meaning: 'recalled', transient: false };
+const recalled: Verdict = {
+  ok: true,
+  unknown: false,
+  retCode: 0,
+  meaning: 'recalled',
+  transient: false,
+};
 
 const failure = (retCode: number, meaning: string, transient: boolean): Verdict => ({
   ok: false,
+  unknown: false,
   retCode,
   meaning,
   transient,
 });
 
+const unknownResult = (retCode: number, meaning: string): Verdict => ({
+  ok: false,
+  unknown: true,
+  retCode,
+  meaning,
+  transient: true,
+});
+
+/** Tencent's "no such message": after an unanswered try, most likely that try recalled it. */
+const NOT_FOUND = 10030;
+
+/**
+ * Whether a request that failed this way may still have reached Tencent and recalled its keys:
+ * no answer, or an answer that could not be read. A top-level FAIL was certainly not carried out.
+ */
+function mayHaveTakenEffect(error: TencentRestError): boolean {
+  return (
+    error.kind !== 'api' &&
+    !(error.kind === 'http' && error.status !== undefined && error.status < 500)
+  );
+}
+
 /** What a whole-request failure means for each of its keys. */
 function verdictOfError(error: TencentRestError): Verdict {
+  if (mayHaveTakenEffect(error)) {
+    return unknownResult(
+      NO_RESULT,
+      `no result from Tencent (${error.message}): it may have been recalled`,
+    );
+  }
   return error.code === undefined
     ? failure(NO_RESULT, error.message, error.transient)
     : failure(error.code, meaningOf(error.code), error.transient);
 }
 
-/** What a per-key RetCode means, or undefined when the key is worth another request. */
-function verdictOfRetCode(retCode: number | undefined, lastTry: boolean): Verdict | undefined {
-  // A top-level OK missing a key's result: it may have been recalled. Sending it again would
-  // answer 10030 and hide that, so the person decides (retry failed).
-  if (retCode === undefined) {
-    return failure(NO_RESULT, 'Tencent answered without a result for this message', true);
-  }
+/**
+ * What a per-key RetCode means, or undefined when the key is worth another request. `uncertain`:
+ * an earlier request with this key got no result for it.
+ */
+function verdictOfRetCode(
+  retCode: number,
+  lastTry: boolean,
+  uncertain: boolean,
+): Verdict | undefined {
   if (retCode === 0) return recalled;
+  if (retCode === NOT_FOUND && uncertain) {
+    return unknownResult(
+      NOT_FOUND,
+      'not found now — most likely recalled by an earlier try that got no answer',
+    );
+  }
   if (isTransient(retCode) && !lastTry) return undefined;
   return failure(retCode, meaningOf(retCode), isTransient(retCode));
 }
@@ -126,6 +175,8 @@ async function recallGroup(
   const backoff = deps.backoff ?? { baseMs: 500, maxMs: 8000 };
   const log = deps.logger.child({ account: input.account });
   const attempts = new Map(group.map((key) => [key, 0]));
+  /** Keys an earlier request may have recalled without telling (see `mayHaveTakenEffect`). */
+  const uncertain = new Set<string>();
   const results = new Map<string, KeyResult>();
   const settle = (key: string, verdict: Verdict) =>
     results.set(key, { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict });
@@ -164,6 +215,7 @@ async function recallGroup(
         log.warn('tencent says the UserSig expired; retrying with a fresh one');
         continue;
       }
+      if (mayHaveTakenEffect(error)) for (const key of sent) uncertain.add(key);
       if (error.transient && !lastTry) {
         waitFirst = true;
         log.warn('recall request failed; will retry', {
@@ -182,8 +234,24 @@ async function recallGroup(
     const retCodes = new Map(answer.RecallRetList?.map((r) => [r.MsgKey, r.RetCode]));
     pending = [];
     for (const key of sent) {
-      // No list at all with a top-level OK: the request as a whole succeeded.
-      const verdict = verdictOfRetCode(answer.RecallRetList ? retCodes.get(key) : 0, lastTry);
+      const retCode = retCodes.get(key);
+      // An OK without this key's result says nothing of it: asked again, it answers for itself.
+      if (retCode === undefined) {
+        uncertain.add(key);
+        if (lastTry) {
+          settle(
+            key,
+            unknownResult(
+              NO_RESULT,
+              'Tencent answered without a result for this message: it may have been recalled',
+            ),
+          );
+        } else {
+          pending.push(key);
+        }
+        continue;
+      }
+      const verdict = verdictOfRetCode(retCode, lastTry, uncertain.has(key));
       if (verdict) settle(key, verdict);
       else pending.push(key);
     }

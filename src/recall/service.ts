@@ -115,7 +115,13 @@ export class RecallService {
     }
     for (const r of results)
       metrics.recalls.inc({
-        outcome: r.ok ? 'recalled' : r.transient ? 'failed_transient' : 'failed',
+        outcome: r.ok
+          ? 'recalled'
+          : r.unknown
+            ? 'unknown'
+            : r.transient
+              ? 'failed_transient'
+              : 'failed',
       });
     log.info('recall done', {
       recalled: results.filter((r) => r.ok).length,

@@ -27,7 +27,13 @@ export type FakeFaultKind =
   /** HTTP 200 with a body that is not a valid answer. */
   | 'malformed'
   /** No answer at all, until `close()`. */
-  | 'hang';
+  | 'hang'
+  /** The recall is carried out, and answered OK without `RecallRetList`. */
+  | 'ok-without-list'
+  /** The recall is carried out, and answered HTTP 200 with a body that is not JSON. */
+  | 'not-json'
+  /** The recall is carried out, and answered with the codes as strings (`"0"`). */
+  | 'string-codes';
 
 export interface FakeFault {
   kind: FakeFaultKind;
@@ -241,6 +247,29 @@ export async function startFakeTencent(options: FakeTencentOptions): Promise<Fak
     calls.push(call);
 
     const injected = takeFault();
+    if (injected && ['ok-without-list', 'not-json', 'string-codes'].includes(injected.kind)) {
+      const refused = refusal(req, url, body, at);
+      if (refused) return reply(res, call, refused);
+      const results = recall(call.account ?? '', call.msgKeys);
+      call.answer = injected.kind;
+      call.results = results;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (injected.kind === 'not-json') {
+        res.end('<html><body>upstream answered</body></html>');
+      } else if (injected.kind === 'ok-without-list') {
+        res.end(JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 }));
+      } else {
+        res.end(
+          JSON.stringify({
+            ActionStatus: 'OK',
+            ErrorInfo: '',
+            ErrorCode: '0',
+            RecallRetList: results.map((r) => ({ MsgKey: r.MsgKey, RetCode: String(r.RetCode) })),
+          }),
+        );
+      }
+      return;
+    }
     if (injected && injected.kind !== 'code') {
       call.answer = injected.kind;
       if (injected.kind === '502') {

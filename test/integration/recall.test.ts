@@ -179,6 +179,33 @@ describe('recall from Slack', () => {
     expect(tencent.calls).toHaveLength(1);
   });
 
+  it('lets a moderator use a confirmation that someone who may not recall clicked first', async () => {
+    const res = await command(`${ACCOUNT} 7_1_1698741698`);
+    const [confirm] = buttonsOf(res.body.blocks);
+    const refused = await click('confirm_recall', confirm?.value ?? '', 'UNOBODY');
+    expect(JSON.stringify(await finalTo(refused))).toContain(':no_entry:');
+    expect(tencent.calls).toHaveLength(0);
+    const allowed = await click('confirm_recall', confirm?.value ?? '', 'ULISTED');
+    expect(JSON.stringify(await finalTo(allowed))).toContain('Recalled *1 of 1*');
+    expect(tencent.calls).toHaveLength(1);
+  });
+
+  it('never shows a key as recalled when Tencent answers OK without a result for it', async () => {
+    const res = await command(`${ACCOUNT} 8_1_1698741698 9_1_1698741698`);
+    const [confirm] = buttonsOf(res.body.blocks);
+    tencent.setFault({ kind: 'ok-without-list', times: 1 });
+    const final = JSON.stringify(
+      await finalTo(await click('confirm_recall', confirm?.value ?? '', 'ULISTED')),
+    );
+    expect(final).toContain('Recalled *0 of 2*');
+    expect(final).toContain('2 unknown');
+    expect(final).toContain('most likely recalled by an earlier try');
+    await slack.waitFor(
+      () => slack.messages.some((m) => String(m.text).includes('2 unknown')),
+      5_000,
+    );
+  });
+
   it('cancels a confirmation', async () => {
     const res = await command(`${ACCOUNT} 6_1_1698741698`);
     const value = buttonsOf(res.body.blocks)[0]?.value ?? '';

@@ -7,11 +7,20 @@ import type { AdminUserSig } from './usersig.js';
 
 export const RECALL_PATH = '/v4/official_account_open_http_svc/official_account_msg_recall';
 
+/** A code as a number, or as a numeric string (`"0"`), as some gateways send it. */
+const code = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d{1,10}$/)
+    .transform(Number),
+]);
+
 const recallAnswerSchema = z.object({
   ActionStatus: z.enum(['OK', 'FAIL']),
-  ErrorCode: z.number().int(),
+  ErrorCode: code,
   ErrorInfo: z.string().default(''),
-  RecallRetList: z.array(z.object({ MsgKey: z.string(), RetCode: z.number().int() })).optional(),
+  RecallRetList: z.array(z.object({ MsgKey: z.string(), RetCode: code })).optional(),
 });
 
 /** Tencent's answer to `official_account_msg_recall`, as it is on the wire. */
@@ -124,10 +133,11 @@ export function createTencentRestClient(options: TencentRestClientOptions): Tenc
     try {
       json = JSON.parse(text);
     } catch {
+      // Tencent may have done what was asked: the keys are asked about again.
       throw new TencentRestError(`Tencent's answer is not JSON (HTTP ${status})`, {
         kind: 'bad_answer',
         status,
-        transient: false,
+        transient: true,
       });
     }
     const parsed = recallAnswerSchema.safeParse(json);
@@ -136,7 +146,7 @@ export function createTencentRestClient(options: TencentRestClientOptions): Tenc
       throw new TencentRestError(`Tencent's answer is malformed at ${fields.join(', ')}`, {
         kind: 'bad_answer',
         status,
-        transient: false,
+        transient: true,
       });
     }
     return parsed.data;

@@ -140,6 +140,7 @@ describe('recallMessages against the fake Tencent', () => {
       {
         msgKey: '1_1_1698741698',
         ok: true,
+        unknown: false,
         retCode: 0,
         meaning: 'recalled',
         transient: false,
@@ -148,6 +149,7 @@ describe('recallMessages against the fake Tencent', () => {
       {
         msgKey: '999_9_9',
         ok: false,
+        unknown: false,
         retCode: 10030,
         meaning: expect.stringMatching(/does not exist/),
         transient: false,
@@ -204,6 +206,30 @@ describe('recallMessages against the fake Tencent', () => {
     );
     expect(noAnswer).toMatchObject({ ok: false, retCode: NO_RESULT, transient: true, attempts: 2 });
     expect(noAnswer?.meaning).toMatch(/HTTP 502/);
+  });
+
+  it.each([
+    ['an OK without per-key results', 'ok-without-list'],
+    ['an answer that is not JSON', 'not-json'],
+  ] as const)(
+    'tells the truth after %s: never recalled, never a plain failure',
+    async (_what, kind) => {
+      fake.setFault({ kind, times: 1 });
+      const results = await recallMessages({ account: ACCOUNT, msgKeys: keys(3) }, deps);
+      for (const r of results) {
+        expect(r).toMatchObject({ ok: false, unknown: true, retCode: 10030, attempts: 2 });
+        expect(fake.isRecalled(ACCOUNT, r.msgKey)).toBe(true);
+      }
+    },
+  );
+
+  it('reads codes sent as numeric strings', async () => {
+    fake.setFault({ kind: 'string-codes', times: 1 });
+    const results = await recallMessages({ account: ACCOUNT, msgKeys: keys(2) }, deps);
+    expect(results.map((r) => [r.ok, r.attempts])).toEqual([
+      [true, 1],
+      [true, 1],
+    ]);
   });
 
   it('makes a non-transient top-level failure final at once', async () => {
@@ -312,13 +338,29 @@ describe('recallMessages with a scripted client', () => {
     expect(results[2]?.meaning).toMatch(/time limit/);
   });
 
-  it('reads a top-level OK without a list as success, and a missing key as unknown', async () => {
-    const { client } = scripted([() => answer(), () => answer([['y', 0]])]);
+  it('never reads a top-level OK without a result for a key as recalled', async () => {
+    // Tencent recalled x but listed nothing: asked again, x is gone (10030), most likely recalled.
+    const { client, sent } = scripted([
+      () => answer(),
+      () => answer([['x', 10030]]),
+      () => answer([['y', 0]]),
+      () => answer([['z', 0]]),
+    ]);
     const deps = { client, limiter, logger: silentLogger, backoff: FAST };
     const [x] = await recallMessages({ account: ACCOUNT, msgKeys: ['x'] }, deps);
-    expect(x).toMatchObject({ ok: true, retCode: 0 });
-    const [, z] = await recallMessages({ account: ACCOUNT, msgKeys: ['y', 'z'] }, deps);
-    expect(z).toMatchObject({ ok: false, retCode: NO_RESULT, transient: true, attempts: 1 });
+    expect(x).toMatchObject({ ok: false, unknown: true, retCode: 10030, attempts: 2 });
+    expect(x?.meaning).toMatch(/most likely recalled by an earlier try/);
+    const [y, z] = await recallMessages({ account: ACCOUNT, msgKeys: ['y', 'z'] }, deps);
+    expect(y).toMatchObject({ ok: true, attempts: 1 });
+    expect(z).toMatchObject({ ok: true, attempts: 2 });
+    expect(sent).toEqual([['x'], ['x'], ['y', 'z'], ['z']]);
+  });
+
+  it('reports a key Tencent never answers for as unknown, never as recalled or failed', async () => {
+    const { client } = scripted([() => answer(), () => answer(), () => answer()]);
+    const deps = { client, limiter, logger: silentLogger, backoff: FAST, maxAttempts: 3 };
+    const [x] = await recallMessages({ account: ACCOUNT, msgKeys: ['x'] }, deps);
+    expect(x).toMatchObject({ ok: false, unknown: true, retCode: NO_RESULT, transient: true });
   });
 });
 

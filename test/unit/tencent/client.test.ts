@@ -154,10 +154,10 @@ describe('Tencent REST client: official_account_msg_recall', () => {
     expect(error).toMatchObject({ kind: 'network', transient: true });
   });
 
-  it('refuses a malformed answer as final', async () => {
+  it('refuses a malformed answer, to be asked again (Tencent may have done what was asked)', async () => {
     fake.setFault({ kind: 'malformed', times: 1 });
     const error = await failureOf(client().client.recallOfficialAccountMessages(recallOne));
-    expect(error).toMatchObject({ kind: 'bad_answer', status: 200, transient: false });
+    expect(error).toMatchObject({ kind: 'bad_answer', status: 200, transient: true });
     expect(error.message).toMatch(/ActionStatus/);
   });
 

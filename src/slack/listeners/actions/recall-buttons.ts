@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { groupKey } from '../../../feed/links.js';
 import { FEED_RECALL_ACTION_ID } from '../../../feed/render.js';
 import { FEED_RECALL_ALL_ACTION_ID, sendBody } from '../../../feed/sends.js';
-import { type PendingRecall, takeConfirmation } from '../../../recall/confirmations.js';
+import {
+  type PendingRecall,
+  peekConfirmation,
+  takeConfirmation,
+} from '../../../recall/confirmations.js';
 import type { ReplyChannel } from '../../../recall/service.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
 import type { ListenerDeps } from '../deps.js';
@@ -56,10 +60,11 @@ export function confirmedRecallButton(deps: ListenerDeps) {
       deps.logger.warn('unreadable recall button payload');
       return;
     }
-    const pending: PendingRecall | undefined = await takeConfirmation(
-      deps.store,
-      payload.actions[0]?.value ?? '',
-    );
+    const id = payload.actions[0]?.value ?? '';
+    // Authorized before it is used up: a refused click leaves it for someone who may recall.
+    const stored = await peekConfirmation(deps.store, id);
+    if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
+    const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.store, id));
     if (!pending) {
       await reply.final({ text: EXPIRED });
       return;
