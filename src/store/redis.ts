@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { chunk } from '../lib/lists.js';
+import { withTimeout } from '../lib/sleep.js';
 import { type FeedEvent, feedEventSchema } from '../tencent/webhook/schemas.js';
 import { type ScriptedRedis, withScripts } from './redis/scripts.js';
 import {
@@ -102,17 +103,6 @@ function isNoGroupError(error: unknown): boolean {
 
 function ttl(ms: number): number {
   return Math.max(1, Math.ceil(ms));
-}
-
-/** Settles like `promise`, or rejects after `ms`; a late settlement is then ignored. */
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
-  });
-  // The losing promise may still reject (command timeout): that is expected, not unhandled.
-  promise.catch(() => undefined);
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves when the connection is ready; rejects after `timeoutMs` with the last error seen. */

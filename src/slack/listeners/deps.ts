@@ -8,3 +8,7 @@ export interface ListenerDeps {
   recall: RecallService;
   logger: Logger;
 }
+
+/** What a person is told when their request failed on our side; nothing was recalled. */
+export const SOMETHING_FAILED =
+  ':x: Something went wrong on our side and nothing was recalled. Please try again in a moment.';

@@ -6,8 +6,12 @@ import * as recallMessagesShortcut from './shortcuts/recall-messages.js';
 import * as recallModal from './views/recall-modal.js';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  // What no listener caught: logged, never taking the process down.
+  app.error(async (error) => {
+    deps.logger.error('a Slack listener failed', { error });
+  });
   recallCommand.register(app, deps);
-  recallMessagesShortcut.register(app);
+  recallMessagesShortcut.register(app, deps);
   recallButtons.register(app, deps);
   recallModal.register(app, deps);
 }

@@ -11,7 +11,7 @@ import {
 } from '../../../recall/confirmations.js';
 import type { ReplyChannel } from '../../../recall/service.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
-import type { ListenerDeps } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -47,6 +47,21 @@ export function replyNextTo(payload: ButtonPayload, client: WebClient): ReplyCha
   return threadReply(client, channel, payload.message.thread_ts ?? payload.message.ts);
 }
 
+/** Runs what a click does; a failure on our side is logged and told to the person. */
+async function answering(
+  deps: ListenerDeps,
+  reply: ReplyChannel,
+  what: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    deps.logger.error(`${what} failed`, { error });
+    await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
+  }
+}
+
 const EXPIRED =
   ':warning: This confirmation was already used or has expired (they last 30 minutes). Nothing was recalled by this click; start again with `/recall`.';
 
@@ -60,16 +75,18 @@ export function confirmedRecallButton(deps: ListenerDeps) {
       deps.logger.warn('unreadable recall button payload');
       return;
     }
-    const id = payload.actions[0]?.value ?? '';
-    // Authorized before it is used up: a refused click leaves it for someone who may recall.
-    const stored = await peekConfirmation(deps.store, id);
-    if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
-    const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.store, id));
-    if (!pending) {
-      await reply.final({ text: EXPIRED });
-      return;
-    }
-    await deps.recall.run(pending, payload.user.id, reply);
+    await answering(deps, reply, 'a recall confirmation', async () => {
+      const id = payload.actions[0]?.value ?? '';
+      // Authorized before it is used up: a refused click leaves it for someone who may recall.
+      const stored = await peekConfirmation(deps.store, id);
+      if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
+      const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.store, id));
+      if (!pending) {
+        await reply.final({ text: EXPIRED });
+        return;
+      }
+      await deps.recall.run(pending, payload.user.id, reply);
+    });
   };
 }
 
@@ -80,8 +97,10 @@ export function cancelRecallButton(deps: ListenerDeps) {
     const payload = parseButton(body);
     const reply = payload && replyNextTo(payload, client);
     if (!payload || !reply) return;
-    const pending = await takeConfirmation(deps.store, payload.actions[0]?.value ?? '');
-    await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
+    await answering(deps, reply, 'a recall cancellation', async () => {
+      const pending = await takeConfirmation(deps.store, payload.actions[0]?.value ?? '');
+      await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
+    });
   };
 }
 
@@ -122,8 +141,20 @@ async function recallFromFeedPost(
   where: { payload: ButtonPayload; channel: string; postTs: string },
   request: { lock: string; account: string; msgKeys: string[] },
 ): Promise<void> {
+  const reply = threadReply(client, where.channel, where.postTs);
+  await answering(deps, reply, 'a feed Recall button', () =>
+    recallIfAllowed(deps, client, where, request, reply),
+  );
+}
+
+async function recallIfAllowed(
+  deps: ListenerDeps,
+  client: WebClient,
+  where: { payload: ButtonPayload; channel: string; postTs: string },
+  request: { lock: string; account: string; msgKeys: string[] },
+  reply: ReplyChannel,
+): Promise<void> {
   const { payload, channel, postTs } = where;
-  const reply = threadReply(client, channel, postTs);
   const pending: PendingRecall = {
     account: request.account,
     msgKeys: request.msgKeys,
@@ -174,8 +205,18 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       deps.logger.warn('unreadable feed recall-all button payload');
       return;
     }
-    const record = await deps.store.getPostLink(groupKey(value.group));
-    const recalled = new Set(await deps.store.addRecalled(groupKey(value.group), []));
+    let record: Awaited<ReturnType<ListenerDeps['store']['getPostLink']>>;
+    let recalled: Set<string>;
+    try {
+      record = await deps.store.getPostLink(groupKey(value.group));
+      recalled = new Set(await deps.store.addRecalled(groupKey(value.group), []));
+    } catch (error) {
+      deps.logger.error('a feed Recall all button failed', { error });
+      await threadReply(client, where.channel, where.postTs)
+        .final({ text: SOMETHING_FAILED })
+        .catch(() => undefined);
+      return;
+    }
     const sends = (record?.sends ?? []).flatMap((event) => {
       const send = sendBody(event);
       return send && !recalled.has(send.MsgKey) ? [send] : [];

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { withTimeout } from '../../../lib/sleep.js';
 import { createConfirmation } from '../../../recall/confirmations.js';
 import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../../recall/messages.js';
 import { parseRecallCommand } from '../../../recall/parse.js';
-import type { ListenerDeps } from '../deps.js';
+import { responseUrlReply } from '../../replies.js';
+import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 
 const commandSchema = z.object({
   text: z.string().max(40_000),
@@ -12,6 +14,9 @@ const commandSchema = z.object({
   response_url: z.string().url(),
   trigger_id: z.string().min(1),
 });
+
+/** Slack waits 3 s for the answer to a command. */
+const STORE_DEADLINE_MS = 2_000;
 
 /** `/recall help` · `/recall` (modal) · `/recall <account> <keys…> [reason: …]` (confirm). */
 export function recallCommand(deps: ListenerDeps) {
@@ -23,6 +28,11 @@ export function recallCommand(deps: ListenerDeps) {
     }
     const payload = parsedPayload.data;
     const parsed = parseRecallCommand(payload.text);
+    const origin = {
+      kind: 'command' as const,
+      channel: payload.channel_id,
+      responseUrl: payload.response_url,
+    };
     switch (parsed.kind) {
       case 'help':
         await ack({ response_type: 'ephemeral', text: HELP_TEXT });
@@ -33,29 +43,39 @@ export function recallCommand(deps: ListenerDeps) {
           text: `:x: ${parsed.problems.join('\n:x: ')}\nSee \`/recall help\`.`,
         });
         return;
-      case 'modal': {
+      case 'modal':
         await ack();
-        const origin = {
-          kind: 'command',
-          channel: payload.channel_id,
-          responseUrl: payload.response_url,
-        };
-        await client.views.open({
-          trigger_id: payload.trigger_id,
-          view: renderRecallModal({ privateMetadata: JSON.stringify(origin) }),
-        });
+        try {
+          await client.views.open({
+            trigger_id: payload.trigger_id,
+            view: renderRecallModal({ privateMetadata: JSON.stringify(origin) }),
+          });
+        } catch (error) {
+          deps.logger.error('/recall could not open its modal', { error });
+          await responseUrlReply(payload.response_url)
+            .final({ text: SOMETHING_FAILED })
+            .catch(() => undefined);
+        }
         return;
-      }
       case 'recall': {
-        const id = await createConfirmation(deps.store, {
-          ...parsed.request,
-          requestedBy: payload.user_id,
-          origin: {
-            kind: 'command',
-            channel: payload.channel_id,
-            responseUrl: payload.response_url,
-          },
-        });
+        // The confirmation is the command's own answer; storing it is bounded so that Slack
+        // always gets its answer in time, an error message if need be.
+        let id: string;
+        try {
+          id = await withTimeout(
+            createConfirmation(deps.store, {
+              ...parsed.request,
+              requestedBy: payload.user_id,
+              origin,
+            }),
+            STORE_DEADLINE_MS,
+            'the confirmation was not stored',
+          );
+        } catch (error) {
+          deps.logger.error('/recall could not store its confirmation', { error });
+          await ack({ response_type: 'ephemeral', text: SOMETHING_FAILED });
+          return;
+        }
         await ack({ response_type: 'ephemeral', ...renderConfirmation(parsed.request, id) });
         return;
       }

@@ -23,6 +23,14 @@ const submissionSchema = z.object({
   }),
 });
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the results of a modal recall go. */
 export function replyFor(origin: RecallOrigin, client: WebClient, user: string): ReplyChannel {
   switch (origin.kind) {
@@ -62,9 +70,7 @@ export function recallModalSubmission(deps: ListenerDeps) {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    const origin = recallOriginSchema.safeParse(
-      JSON.parse(payload.data.view.private_metadata || '{}'),
-    );
+    const origin = recallOriginSchema.safeParse(parseJson(payload.data.view.private_metadata));
     await ack();
     const user = payload.data.user.id;
     const where: RecallOrigin = origin.success ? origin.data : { kind: 'shortcut' };
