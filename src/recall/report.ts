@@ -1,12 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import { escapeText } from '../feed/escape.js';
+import { escapeText, inlineCode } from '../feed/escape.js';
 import type { RecallOrigin } from './confirmations.js';
 import { type KeyResult, NO_RESULT } from './send.js';
 
 /** Up to this many keys, every result is listed in the message itself. */
 export const LIST_ALL_UP_TO = 20;
-const MAX_LINES_PER_SECTION = 25;
-const MAX_FAILURE_LINES = 100;
 
 export interface RecallSummary {
   account: string;
@@ -27,23 +25,42 @@ export function countResults(results: readonly KeyResult[]) {
   };
 }
 
-function resultLine(r: KeyResult): string {
-  if (r.ok) return `:white_check_mark: \`${r.msgKey}\` recalled`;
+/** What one result says, without its key: keys sharing it share a line. */
+function resultLabel(r: KeyResult): string {
+  if (r.ok) return ':white_check_mark: recalled';
   const code = r.retCode === NO_RESULT ? '' : `${r.retCode}: `;
   const icon = r.unknown ? ':grey_question:' : ':x:';
   const what = r.unknown ? 'unknown — ' : '';
-  return `${icon} \`${r.msgKey}\` — ${what}${code}${escapeText(r.meaning)}${r.transient ? ' _(can be retried)_' : ''}`;
+  return `${icon} ${what}${code}${escapeText(r.meaning)}${r.transient ? ' _(can be retried)_' : ''}`;
 }
 
-function sections(lines: string[]): KnownBlock[] {
-  const out: KnownBlock[] = [];
-  for (let i = 0; i < lines.length; i += MAX_LINES_PER_SECTION) {
-    out.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: lines.slice(i, i + MAX_LINES_PER_SECTION).join('\n') },
-    });
+/**
+ * Every result as lines, keys sharing a result on one line (failures, then unknown, then
+ * recalled), each line at most `max` characters (a long group goes on several lines).
+ */
+function resultLines(results: readonly KeyResult[], max: number): string[] {
+  const order = (r: KeyResult) => (r.ok ? 2 : r.unknown ? 1 : 0);
+  const groups = new Map<string, { rank: number; keys: string[] }>();
+  for (const r of results) {
+    const label = resultLabel(r);
+    const group = groups.get(label) ?? { rank: order(r), keys: [] };
+    group.keys.push(inlineCode(r.msgKey, 120));
+    groups.set(label, group);
   }
-  return out;
+  const lines: string[] = [];
+  for (const [label, { keys }] of [...groups].sort((a, b) => a[1].rank - b[1].rank)) {
+    let line = `${label}: ${keys[0] ?? ''}`;
+    for (const key of keys.slice(1)) {
+      if (line.length + key.length + 2 > max) {
+        lines.push(line);
+        line = `${label} _(cont.)_: ${key}`;
+      } else {
+        line += `, ${key}`;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 export function headline(summary: RecallSummary): string {
@@ -56,14 +73,28 @@ export function headline(summary: RecallSummary): string {
   return `${icon} Recalled *${c.recalled} of ${c.total}* message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\`${failed}${unknown}${retry}`;
 }
 
+/** Within Slack's limits for one message: blocks, a section's text, the whole text. */
+const SECTION_MAX = 2_900;
+const TEXT_MAX = 11_000;
+const BLOCKS_MAX = 45;
+
+export interface RenderedResults {
+  text: string;
+  blocks: KnownBlock[];
+  /** Every key's result is in the message itself; else `fileName` must say where they are. */
+  complete: boolean;
+}
+
 /**
- * The answer to the person who recalled: counts on top, then every key's result; with many keys,
- * failures first and the full table in the attached CSV.
+ * The answer to the person who recalled: counts on top, then every key's result, keys that
+ * share a result on one line. When they do not all fit one message, the first lines are shown
+ * (failures first) and the message names the file with every result (`fileName`, sent to the
+ * person directly), or says that it could not be sent.
  */
 export function renderResults(
   summary: RecallSummary,
-  options: { retryConfirmationId?: string | undefined; csvNote?: string | undefined },
-): { text: string; blocks: KnownBlock[] } {
+  options: { retryConfirmationId?: string | undefined; fileName?: string | undefined },
+): RenderedResults {
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: headline(summary) } },
   ];
@@ -73,24 +104,29 @@ export function renderResults(
       elements: [{ type: 'mrkdwn', text: `Reason: ${escapeText(summary.reason)}` }],
     });
   }
-  const failures = summary.results.filter((r) => !r.ok);
-  if (summary.results.length <= LIST_ALL_UP_TO) {
-    blocks.push(...sections(summary.results.map(resultLine)));
-  } else {
-    const shown = failures.slice(0, MAX_FAILURE_LINES).map(resultLine);
-    if (failures.length > shown.length)
-      shown.push(`… and ${failures.length - shown.length} more failures`);
-    blocks.push(...sections(shown));
-    const recalled = summary.results.length - failures.length;
-    if (recalled > 0) {
-      blocks.push({
-        type: 'section',
-        text: { type: 'mrkdwn', text: `:white_check_mark: ${recalled} recalled` },
-      });
+  let used = blocks.reduce((n, b) => n + JSON.stringify(b).length, 0);
+  let section = '';
+  let complete = true;
+  const flush = () => {
+    if (section === '') return;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
+    section = '';
+  };
+  for (const line of resultLines(summary.results, SECTION_MAX)) {
+    if (used + line.length + 1 > TEXT_MAX || blocks.length >= BLOCKS_MAX) {
+      complete = false;
+      break;
     }
+    if (section.length + line.length + 1 > SECTION_MAX) flush();
+    section = section ? `${section}\n${line}` : line;
+    used += line.length + 1;
   }
-  if (options.csvNote) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: options.csvNote }] });
+  flush();
+  if (!complete) {
+    const where = options.fileName
+      ? `:page_facing_up: Not every result fits here: every message's result is in ${inlineCode(options.fileName)}, sent to you in a direct message.`
+      : ':warning: Not every result fits here, and the file with all of them could not be sent to you; the audit post in the moderation channel has it.';
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: where }] });
   }
   if (options.retryConfirmationId) {
     blocks.push({
@@ -106,7 +142,7 @@ export function renderResults(
       ],
     });
   }
-  return { text: headline(summary).replace(/[*`]/g, ''), blocks };
+  return { text: headline(summary).replace(/[*`]/g, ''), blocks, complete };
 }
 
 function csvField(value: string | number): string {

@@ -6,7 +6,14 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createConfirmation, type PendingRecall } from './confirmations.js';
-import { LIST_ALL_UP_TO, renderAudit, renderResults, resultsCsv } from './report.js';
+import {
+  headline,
+  LIST_ALL_UP_TO,
+  type RecallSummary,
+  renderAudit,
+  renderResults,
+  resultsCsv,
+} from './report.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
 
 export interface SlackMessage {
@@ -57,7 +64,7 @@ export class RecallService {
       const log = logger.child({ user: userId, account: pending.account });
       log.info('recall refused', { origin: pending.origin.kind, keys: pending.msgKeys.length });
       metrics.recalls.inc({ outcome: 'refused' }, pending.msgKeys.length);
-      await this.safely(reply.final({ text: `:no_entry: ${authorization.reason}` }), log);
+      await this.tell(reply, { text: `:no_entry: ${authorization.reason}` }, userId, log);
     }
     return authorization;
   }
@@ -105,10 +112,12 @@ export class RecallService {
     } catch (error) {
       await progressSent;
       log.error('recall failed', { error });
-      await this.safely(
-        reply.final({
+      await this.tell(
+        reply,
+        {
           text: `:x: The recall could not be sent: ${error instanceof Error ? error.message : 'unknown error'}. Nothing more was recalled; try again.`,
-        }),
+        },
+        confirmedBy,
         log,
       );
       return;
@@ -138,21 +147,79 @@ export class RecallService {
           requestedBy: confirmedBy,
         }).catch(() => undefined)
       : undefined;
-    const csvAttached = await this.audit(summary, confirmedBy, pending, log);
+    await this.audit(summary, confirmedBy, pending, log);
     await progressSent;
-    const csvNote = csvAttached
-      ? `The full table of every message is the CSV file on the audit post in <#${this.options.moderationChannel}>.`
-      : undefined;
-    await this.safely(reply.final(renderResults(summary, { retryConfirmationId, csvNote })), log);
+    let answer = renderResults(summary, { retryConfirmationId });
+    if (!answer.complete) {
+      const fileName = await this.sendResultsFile(summary, confirmedBy, log);
+      answer = renderResults(summary, { retryConfirmationId, fileName });
+    }
+    await this.tell(reply, answer, confirmedBy, log);
   }
 
-  /** The audit line; with many keys the full CSV is attached to it. Returns whether it was. */
+  /**
+   * Tells the person through the flow's reply; when that cannot be posted (a channel the bot is
+   * not in, a used-up response_url), in a direct message instead.
+   */
+  private async tell(
+    reply: ReplyChannel,
+    message: SlackMessage,
+    userId: string,
+    log: Logger,
+  ): Promise<void> {
+    try {
+      await reply.final(message);
+      return;
+    } catch (error) {
+      log.warn('could not answer where the recall started; answering in a direct message', {
+        error,
+      });
+    }
+    try {
+      const channel = await this.directMessageChannel(userId);
+      await this.options.slack.chat.postMessage({ channel, ...message });
+    } catch (error) {
+      log.error('could not tell the person the result of their recall', { error });
+    }
+  }
+
+  private async directMessageChannel(userId: string): Promise<string> {
+    const opened = await this.options.slack.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error('Slack opened no direct message');
+    return channel;
+  }
+
+  /** Every key's result as a CSV file in a direct message to the person; its name, if sent. */
+  private async sendResultsFile(
+    summary: RecallSummary,
+    userId: string,
+    log: Logger,
+  ): Promise<string | undefined> {
+    const safeAccount = summary.account.replace(/[^\w.-]/g, '_').slice(0, 60);
+    const fileName = `recall-results-${safeAccount}-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
+    try {
+      await this.options.slack.filesUploadV2({
+        channel_id: await this.directMessageChannel(userId),
+        filename: fileName,
+        title: `Recall results: ${summary.account}`,
+        content: resultsCsv(summary),
+        initial_comment: headline(summary).replace(/[*`]/g, ''),
+      });
+      return fileName;
+    } catch (error) {
+      log.error('could not send the results file in a direct message', { error });
+      return undefined;
+    }
+  }
+
+  /** The audit line; with many keys the full CSV is attached to it. */
   private async audit(
-    summary: { account: string; reason?: string | undefined; results: KeyResult[] },
+    summary: RecallSummary,
     userId: string,
     pending: PendingRecall,
     log: Logger,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const { slack, moderationChannel } = this.options;
     const audit = renderAudit(summary, userId, pending.origin.kind);
     const withCsv = summary.results.length > LIST_ALL_UP_TO;
@@ -172,10 +239,8 @@ export class RecallService {
           blocks: audit.blocks,
         });
       }
-      return withCsv;
     } catch (error) {
       log.error('could not post the audit line', { error });
-      return false;
     }
   }
 

@@ -1109,3 +1109,29 @@ describe('fake Slack: faults on one method, and answers withheld across a kill',
     expect(slack.messages).toHaveLength(1);
   });
 });
+
+describe('fake Slack: direct messages', () => {
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = await startFakeSlack({ users: { UALICE: {} } });
+  });
+  afterAll(async () => {
+    await slack.close();
+  });
+
+  it('opens the same direct message with a user every time, and needs im:write', async () => {
+    const client = clientFor(slack, DEFAULT_FAKE_TOKEN);
+    const first = await client.conversations.open({ users: 'UALICE' });
+    const again = await client.conversations.open({ users: 'UALICE' });
+    expect(first.channel?.id).toBe('DALICE');
+    expect(again.channel?.id).toBe('DALICE');
+    await expect(client.conversations.open({ users: 'UNOBODY' })).rejects.toMatchObject({
+      data: { error: 'user_not_found' },
+    });
+    slack.setMissingScopes(['im:write']);
+    await expect(client.conversations.open({ users: 'UALICE' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'im:write' },
+    });
+    slack.reset();
+  });
+});

@@ -324,6 +324,7 @@ class FakeSlackServer implements FakeSlack {
     'views.push': (args) => this.openView('views.push', args),
     'views.update': (args) => this.updateView(args),
     'conversations.info': (args) => this.conversationInfo(args),
+    'conversations.open': (args) => this.conversationOpen(args),
     'conversations.history': (args) => conversationsHistory(this.messages, args),
     'conversations.replies': (args) => conversationsReplies(this.messages, args),
   };
@@ -936,6 +937,18 @@ class FakeSlackServer implements FakeSlack {
     const members = id && Object.hasOwn(this.usergroups, id) ? this.usergroups[id] : undefined;
     if (!members) return fail('no_such_subteam');
     return ok({ users: [...members] });
+  }
+
+  /** A direct message with one user: its channel is `D` + the user ID, the same every time. */
+  private conversationOpen(args: Json): Json {
+    const users = (str(args.users) ?? '').split(',').filter(Boolean);
+    const [user] = users;
+    if (!user || users.length > 1)
+      return fail(users.length > 1 ? 'not_supported' : 'users_list_not_supplied');
+    if (user !== fakeSlackIdentity.botUserId && !Object.hasOwn(this.users, user)) {
+      return fail('user_not_found');
+    }
+    return ok({ channel: { id: `D${user.slice(1)}` } });
   }
 
   private conversationInfo(args: Json): Json {

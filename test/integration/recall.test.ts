@@ -504,17 +504,67 @@ describe('recall from Slack', () => {
     expect(tencent.calls.length).toBe(callsBefore + 1);
   });
 
-  it('attaches the full CSV to the audit post when there are many keys', async () => {
-    const res = await command(`${ACCOUNT} ${keys(30, 150).join(' ')} 9999_9_9`, 'UADMIN');
+  it.each([31, 60])(
+    "shows each of %i keys' results in the reply itself, and the CSV on the audit post",
+    async (n) => {
+      const list = keys(n - 1, 150);
+      const res = await command(`${ACCOUNT} ${list.join(' ')} 9999_9_9`, 'UADMIN');
+      const url = await click(
+        'confirm_recall',
+        buttonsOf(res.body.blocks)[0]?.value ?? '',
+        'UADMIN',
+      );
+      const final = JSON.stringify(await finalTo(url));
+      expect(final).toContain(`Recalled *${n - 1} of ${n}*`);
+      for (const key of [...list, '9999_9_9']) expect(final).toContain(`\`${key}\``);
+      expect(final).not.toContain('direct message');
+      await slack.waitFor(() => slack.messages.some((m) => (m.files ?? []).length > 0), 5_000);
+      const csv = slack.messages.find((m) => (m.files ?? []).length > 0)?.files?.[0]?.content ?? '';
+      expect(csv.split('\r\n').filter(Boolean)).toHaveLength(n + 1);
+      expect(csv).toContain('9999_9_9');
+    },
+  );
+
+  it('sends every result of 1,000 keys as a file in a direct message, named in the reply', async () => {
+    const list = keys(1000, 2000);
+    tencent.addMessages(ACCOUNT, list);
+    const res = await command(`${ACCOUNT} ${list.join(' ')}`, 'UADMIN');
     const url = await click('confirm_recall', buttonsOf(res.body.blocks)[0]?.value ?? '', 'UADMIN');
     const final = JSON.stringify(await finalTo(url));
-    expect(final).toContain('Recalled *30 of 31*');
-    expect(final).toContain('9999_9_9');
-    expect(final).toContain('CSV');
-    await slack.waitFor(() => slack.messages.some((m) => (m.files ?? []).length > 0), 5_000);
-    const csv = slack.messages.find((m) => (m.files ?? []).length > 0)?.files?.[0]?.content ?? '';
-    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(32);
-    expect(csv).toContain('9999_9_9');
+    expect(final).toContain('Recalled *1000 of 1000*');
+    const name = final.match(/recall-results-[^`\\]+\.csv/)?.[0] ?? '';
+    expect(name).not.toBe('');
+    const dm = slack.messages.find(
+      (m) => m.channel === 'DADMIN' && m.files?.[0]?.filename === name,
+    );
+    const csv = dm?.files?.[0]?.content ?? '';
+    for (const key of list) expect(csv).toContain(`,${key},recalled,`);
+  });
+
+  it('answers in a direct message when the shortcut was used in a channel the bot is not in', async () => {
+    slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 5);
+    await postSlack(
+      app.url,
+      interactionBody(
+        viewSubmissionPayload({
+          userId: 'UADMIN',
+          account: ACCOUNT,
+          keys: '12_1_1698741698 13_1_1698741698',
+          privateMetadata: JSON.stringify({ kind: 'shortcut', channel: 'CNOTMEMBER1' }),
+        }),
+      ),
+    );
+    await slack.waitFor(
+      () =>
+        slack.messages.some(
+          (m) => m.channel === 'DADMIN' && String(m.text).includes('Recalled 2 of 2'),
+        ),
+      5_000,
+    );
+    expect(tencent.calls.flatMap((c) => c.msgKeys).sort()).toEqual([
+      '12_1_1698741698',
+      '13_1_1698741698',
+    ]);
   });
 
   it('keeps 40 users confirming at once within the rate limit, every key answered', async () => {

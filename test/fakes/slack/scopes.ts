@@ -12,6 +12,7 @@ export const FAKE_BOT_SCOPES = [
   'channels:history',
   'groups:history',
   'im:history',
+  'im:write',
 ] as const;
 
 const METHOD_SCOPES: Record<string, string> = {
@@ -22,6 +23,7 @@ const METHOD_SCOPES: Record<string, string> = {
   'files.completeUploadExternal': 'files:write',
   'users.info': 'users:read',
   'usergroups.users.list': 'usergroups:read',
+  'conversations.open': 'im:write',
 };
 
 /** History scopes go by the kind of conversation: C public, G private, D direct message. */
