@@ -99,6 +99,13 @@ function mayHaveTakenEffect(error: TencentRestError): boolean {
   );
 }
 
+/** The limiter will take no more work (the app is stopping): retrying here cannot help. */
+function isStopped(error: unknown): boolean {
+  return (
+    error instanceof Error && /limiter has been stopped|limiter is closed/i.test(error.message)
+  );
+}
+
 /** What a whole-request failure means for each of its keys. */
 function verdictOfError(error: TencentRestError): Verdict {
   if (mayHaveTakenEffect(error)) {
@@ -193,20 +200,37 @@ async function recallGroup(
     for (const key of sent) attempts.set(key, (attempts.get(key) ?? 0) + 1);
 
     let answer: RecallApiAnswer;
+    let reached = false;
     try {
-      answer = await limiter.schedule(() =>
-        client.recallOfficialAccountMessages({
+      answer = await limiter.schedule(() => {
+        reached = true;
+        return client.recallOfficialAccountMessages({
           account: input.account,
           msgKeys: sent,
           reason: input.reason,
-        }),
-      );
+        });
+      });
     } catch (error) {
       if (error instanceof RecallQueueFullError) {
         for (const key of sent) settle(key, failure(NO_RESULT, error.message, true));
         break;
       }
-      if (!(error instanceof TencentRestError)) throw error;
+      if (!(error instanceof TencentRestError)) {
+        // Not Tencent's answer (the limiter stopped or lost Redis, a bug): only this request has
+        // no result, and the other requests' results stand.
+        const message = error instanceof Error ? error.message : String(error);
+        log.warn('recall request failed before Tencent answered', { error, reached, attempt });
+        if (reached) for (const key of sent) uncertain.add(key);
+        if (!lastTry && !isStopped(error)) {
+          waitFirst = true;
+          continue;
+        }
+        const verdict = reached
+          ? unknownResult(NO_RESULT, `no result (${message}): it may have been recalled`)
+          : failure(NO_RESULT, `not sent (${message})`, true);
+        for (const key of sent) settle(key, verdict);
+        break;
+      }
       const expiredSig = error.code !== undefined && isUserSigExpired(error.code);
       // The client has already dropped the UserSig; the next request signs a fresh one.
       if (expiredSig && !userSigRenewed && !lastTry) {

@@ -338,6 +338,36 @@ describe('recallMessages with a scripted client', () => {
     expect(results[2]?.meaning).toMatch(/time limit/);
   });
 
+  it("keeps every other request's results when the limiter stops or fails on one", async () => {
+    const { client } = scripted([
+      (msgKeys) => answer(msgKeys.map((k) => [k, 0])),
+      (msgKeys) => answer(msgKeys.map((k) => [k, 0])),
+      (msgKeys) => answer(msgKeys.map((k) => [k, 0])),
+    ]);
+    let calls = 0;
+    const failing = {
+      schedule: <T>(fn: () => Promise<T>): Promise<T> => {
+        calls += 1;
+        if (calls === 2) return Promise.reject(new Error('This limiter has been stopped.'));
+        if (calls === 3) return fn().then(() => Promise.reject(new Error('Connection is closed.')));
+        return fn();
+      },
+    };
+    const results = await recallMessages(
+      { account: ACCOUNT, msgKeys: keys(30) },
+      { client, limiter: failing, logger: silentLogger, backoff: FAST, maxAttempts: 1 },
+    );
+    expect(results.slice(0, 10).every((r) => r.ok)).toBe(true);
+    for (const r of results.slice(10, 20)) {
+      expect(r).toMatchObject({ ok: false, unknown: false, transient: true });
+      expect(r.meaning).toContain('not sent (This limiter has been stopped.)');
+    }
+    for (const r of results.slice(20)) {
+      expect(r).toMatchObject({ ok: false, unknown: true });
+      expect(r.meaning).toContain('Connection is closed.');
+    }
+  });
+
   it('never reads a top-level OK without a result for a key as recalled', async () => {
     // Tencent recalled x but listed nothing: asked again, x is gone (10030), most likely recalled.
     const { client, sent } = scripted([
