@@ -4,6 +4,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Config, secretsOf } from './config.js';
 import { feedProblems } from './feed/problems.js';
+import { Reconciler } from './feed/reconcile.js';
 import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
 import { Health } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -15,6 +16,7 @@ import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { replyFor } from './slack/replies.js';
 import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -124,6 +126,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     metrics,
     logger: logger.child({ component: 'recall' }),
+    replyFor: (origin, user, progress) => replyFor(origin, slackClient, user, progress),
+    // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
+    reconciler: new Reconciler({
+      slack: slackClient,
+      channel: config.slack.moderationChannel,
+      logger: logger.child({ component: 'recall' }),
+      health,
+      metrics,
+    }),
+    shared: Boolean(config.redisUrl),
   });
   registerListeners(bolt, { store, recall, logger: logger.child({ component: 'slack' }) });
 
@@ -167,6 +179,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       .catch((error: unknown) => logger.error('Socket Mode failed to connect', { error }));
   }
   worker.start();
+  // Recalls a crash or a stop interrupted go on where they were.
+  recall.start();
   logger.info('recall-bot started', {
     port,
     mode: socketMode ? 'socket' : 'http',
@@ -184,7 +198,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await worker.stop(15_000);
       if (socketMode) await bolt.stop().catch(() => undefined);
       await closed;
+      // Recalls in flight get up to 10 s; what is not sent then resumes after the restart.
+      const recalls = recall.stop(10_000);
       await closeRecallLimiters();
+      await recalls;
       await store.close();
       logger.info('recall-bot stopped');
     })();

@@ -32,6 +32,8 @@ export interface KeyResult {
   transient: boolean;
   /** How many requests carried this key. */
   attempts: number;
+  /** Never sent (the limiter refused it: the app stopping, Redis lost): nothing is known. */
+  notSent?: boolean;
 }
 
 export interface RecallInput {
@@ -49,6 +51,14 @@ export interface RecallDeps {
   backoff?: { baseMs: number; maxMs: number };
   /** Called after each group of ≤10 keys has its final answer. */
   onProgress?: (done: number, total: number) => void;
+  /** Results known from before (a resumed recall): those keys are never sent again. */
+  known?: ReadonlyMap<string, KeyResult>;
+  /** Keys an earlier, interrupted run sent without hearing back: a 10030 for them is told so. */
+  uncertain?: ReadonlySet<string>;
+  /** Called right before a request goes to Tencent (to record its keys as sent); may throw. */
+  onSending?: (msgKeys: readonly string[]) => Promise<void>;
+  /** Called with a group's final results (keys that were never sent are not among them). */
+  onResults?: (results: readonly KeyResult[]) => Promise<void>;
 }
 
 /** Why a reason cannot be sent, or undefined when it can. */
@@ -148,11 +158,16 @@ export async function recallMessages(input: RecallInput, deps: RecallDeps): Prom
   const problem = validateReason(input.reason);
   if (problem) throw new RangeError(problem);
   const keys = [...new Set(input.msgKeys)];
-  const groups = chunk(keys, MAX_KEYS_PER_REQUEST);
+  const known = deps.known ?? new Map<string, KeyResult>();
+  const groups = chunk(
+    keys.filter((key) => !known.has(key)),
+    MAX_KEYS_PER_REQUEST,
+  );
   let done = 0;
   const settled = await Promise.allSettled(
     groups.map(async (group) => {
       const results = await recallGroup(input, group, deps);
+      await deps.onResults?.(results.filter((r) => !r.notSent));
       done += 1;
       try {
         deps.onProgress?.(done, groups.length);
@@ -163,7 +178,7 @@ export async function recallMessages(input: RecallInput, deps: RecallDeps): Prom
     }),
   );
   // Every group has finished before an unexpected error surfaces: nothing keeps sending.
-  const byKey = new Map<string, KeyResult>();
+  const byKey = new Map<string, KeyResult>(known);
   for (const outcome of settled) {
     if (outcome.status === 'rejected') throw outcome.reason;
     for (const result of outcome.value) byKey.set(result.msgKey, result);
@@ -183,7 +198,7 @@ async function recallGroup(
   const log = deps.logger.child({ account: input.account });
   const attempts = new Map(group.map((key) => [key, 0]));
   /** Keys an earlier request may have recalled without telling (see `mayHaveTakenEffect`). */
-  const uncertain = new Set<string>();
+  const uncertain = new Set<string>(group.filter((key) => deps.uncertain?.has(key)));
   const results = new Map<string, KeyResult>();
   const settle = (key: string, verdict: Verdict) =>
     results.set(key, { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict });
@@ -202,7 +217,8 @@ async function recallGroup(
     let answer: RecallApiAnswer;
     let reached = false;
     try {
-      answer = await limiter.schedule(() => {
+      answer = await limiter.schedule(async () => {
+        await deps.onSending?.(sent);
         reached = true;
         return client.recallOfficialAccountMessages({
           account: input.account,
@@ -212,7 +228,8 @@ async function recallGroup(
       });
     } catch (error) {
       if (error instanceof RecallQueueFullError) {
-        for (const key of sent) settle(key, failure(NO_RESULT, error.message, true));
+        for (const key of sent)
+          settle(key, { ...failure(NO_RESULT, error.message, true), notSent: true });
         break;
       }
       if (!(error instanceof TencentRestError)) {
@@ -227,7 +244,7 @@ async function recallGroup(
         }
         const verdict = reached
           ? unknownResult(NO_RESULT, `no result (${message}): it may have been recalled`)
-          : failure(NO_RESULT, `not sent (${message})`, true);
+          : { ...failure(NO_RESULT, `not sent (${message})`, true), notSent: true };
         for (const key of sent) settle(key, verdict);
         break;
       }

@@ -1,53 +1,63 @@
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { inlineCode } from '../feed/escape.js';
+import type { Reconciler } from '../feed/reconcile.js';
 import type { Metrics } from '../http/metrics.js';
+import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { Answers, type ReplyChannel } from './answers.js';
+import { postAuditOnce } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
-import { createConfirmation, type PendingRecall } from './confirmations.js';
-import {
-  headline,
-  LIST_ALL_UP_TO,
-  type RecallSummary,
-  renderAudit,
-  renderResults,
-  resultsCsv,
-} from './report.js';
+import { createConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
+import { type JobState, RecallJobs } from './jobs.js';
+import { renderResults } from './report.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks?: KnownBlock[];
-}
-
-/** Where the answers of one recall go; built by the listener from the flow's origin. */
-export interface ReplyChannel {
-  /** Shows how far the recall is (replacing the last progress note where Slack allows). */
-  progress(message: SlackMessage): Promise<void>;
-  /** The answer: replaces the progress note where Slack allows. */
-  final(message: SlackMessage): Promise<void>;
-}
+export type { ReplyChannel, SlackMessage } from './answers.js';
 
 export interface RecallServiceOptions {
   store: Store;
   authorizer: RecallAuthorizer;
   slack: WebClient;
   moderationChannel: string;
-  sender: Omit<RecallDeps, 'onProgress'>;
+  sender: Omit<RecallDeps, 'onProgress' | 'known' | 'uncertain' | 'onSending' | 'onResults'>;
   metrics: Metrics;
   logger: Logger;
+  /** Where a resumed recall answers: the reply channel of its origin (and its progress note). */
+  replyFor: (
+    origin: RecallOrigin,
+    userId: string,
+    progress?: { channel: string; ts: string },
+  ) => ReplyChannel;
+  /** Finds an audit line posted before a crash, so that it is posted once. */
+  reconciler?: Reconciler;
+  /** Another process may run the same jobs (Redis): a job is leased while it runs. */
+  shared?: boolean;
 }
 
 /** How often a long recall may update its progress message (Slack rate limits updates). */
 const PROGRESS_EVERY_MS = 2_000;
+/** A replica running a job holds it this long, renewed while it runs. */
+const LEASE_MS = 30_000;
+/** How often unfinished jobs (of a crashed run, or a dead replica) are looked for. */
+const RESUME_EVERY_MS = 15_000;
 
 /**
  * The recall, from a confirmed request to its answers: authorize the person who confirmed,
- * send through the limiter, report every key, audit in the moderation channel.
+ * store it as a durable job, send through the limiter, report every key, audit in the moderation
+ * channel. A job interrupted by a crash or a stop resumes where it was.
  */
 export class RecallService {
-  constructor(private readonly options: RecallServiceOptions) {}
+  private readonly jobs: RecallJobs;
+  private readonly answers: Answers;
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+  private resumeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RecallServiceOptions) {
+    this.jobs = new RecallJobs(options.store);
+    this.answers = new Answers(options.slack);
+  }
 
   /**
    * Whether `userId` may recall; when not, tells them so through `reply`. Callers that take a
@@ -64,30 +74,110 @@ export class RecallService {
       const log = logger.child({ user: userId, account: pending.account });
       log.info('recall refused', { origin: pending.origin.kind, keys: pending.msgKeys.length });
       metrics.recalls.inc({ outcome: 'refused' }, pending.msgKeys.length);
-      await this.tell(reply, { text: `:no_entry: ${authorization.reason}` }, userId, log);
+      await this.answers.tell(reply, { text: `:no_entry: ${authorization.reason}` }, userId, log);
     }
     return authorization;
   }
 
   /** Runs a confirmed recall. Never throws: every failure is told to the person. */
   async run(pending: PendingRecall, confirmedBy: string, reply: ReplyChannel): Promise<void> {
-    const { logger, metrics } = this.options;
-    const log = logger.child({
-      user: confirmedBy,
+    const log = this.logFor(pending, confirmedBy);
+    if (!(await this.authorize(confirmedBy, reply, pending)).allowed) return;
+    let state: JobState;
+    try {
+      const job = await this.jobs.create(pending, confirmedBy);
+      if (this.options.shared) await this.options.store.acquire(leaseKey(job.id), LEASE_MS);
+      state = { job, known: new Map(), sent: new Set() };
+    } catch (error) {
+      log.error('could not store the recall before sending it', { error });
+      const text = ':x: The recall could not be stored, so nothing was sent; try again.';
+      await this.answers.tell(reply, { text }, confirmedBy, log);
+      return;
+    }
+    await this.track(state.job.id, this.execute(state, reply, log));
+  }
+
+  /** Resumes the jobs no live run holds: at start (a crash), then now and then (a dead replica). */
+  start(): void {
+    void this.resumeAll();
+    this.resumeTimer = setInterval(() => void this.resumeAll(), RESUME_EVERY_MS);
+    this.resumeTimer.unref();
+  }
+
+  /**
+   * Stops taking recalls; what is being sent is waited for up to `timeoutMs` (the limiter must
+   * be closed meanwhile), and what is left stays stored, to resume after the restart.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.resumeTimer);
+    await Promise.race([Promise.allSettled([...this.running.values()]), sleep(timeoutMs)]);
+  }
+
+  private async resumeAll(): Promise<void> {
+    const { store, logger, replyFor, shared } = this.options;
+    let ids: string[];
+    try {
+      ids = await this.jobs.ids();
+    } catch (error) {
+      logger.warn('could not look for recalls to resume', { error });
+      return;
+    }
+    for (const id of ids) {
+      if (this.stopping || this.running.has(id)) continue;
+      try {
+        if (shared && !(await store.acquire(leaseKey(id), LEASE_MS))) continue;
+        const state = await this.jobs.load(id);
+        if (!state) continue;
+        const { job } = state;
+        const log = this.logFor(job.pending, job.confirmedBy);
+        log.info('resuming an interrupted recall', { job: id, known: state.known.size });
+        const reply = replyFor(job.pending.origin, job.confirmedBy, job.progress);
+        await this.track(id, this.execute(state, reply, log));
+      } catch (error) {
+        logger.warn('could not resume a recall', { error, job: id });
+      }
+    }
+  }
+
+  private async track(id: string, execution: Promise<void>): Promise<void> {
+    const { store, shared } = this.options;
+    const renew = shared
+      ? setInterval(
+          () => void store.putOnce(leaseKey(id), '1', LEASE_MS).catch(() => undefined),
+          LEASE_MS / 3,
+        )
+      : undefined;
+    this.running.set(id, execution);
+    try {
+      await execution;
+    } finally {
+      clearInterval(renew);
+      this.running.delete(id);
+    }
+  }
+
+  private logFor(pending: PendingRecall, user: string): Logger {
+    return this.options.logger.child({
+      user,
       account: pending.account,
       keys: pending.msgKeys.length,
     });
-    const authorization = await this.authorize(confirmedBy, reply, pending);
-    if (!authorization.allowed) return;
+  }
+
+  /** Sends what is not answered yet, then answers the person and audits, once. */
+  private async execute(state: JobState, reply: ReplyChannel, log: Logger): Promise<void> {
+    const { job } = state;
+    const { pending, confirmedBy } = job;
     const total = pending.msgKeys.length;
     // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
-    let progressSent = this.safely(
-      reply.progress({
-        text: `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)}…`,
-      }),
+    let progressSent = this.progress(
+      reply,
+      job.progress
+        ? `:hourglass_flowing_sand: Resuming the recall of ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)} after a restart…`
+        : `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)}…`,
       log,
-    );
-
+    ).then(() => this.rememberProgress(state, reply, log));
     let lastProgress = Date.now();
     let results: KeyResult[];
     try {
@@ -95,14 +185,17 @@ export class RecallService {
         { account: pending.account, msgKeys: pending.msgKeys, reason: pending.reason },
         {
           ...this.options.sender,
+          known: state.known,
+          uncertain: state.sent,
+          onSending: (keys) => this.jobs.markSent(job, keys),
+          onResults: (answered) => this.jobs.saveResults(job, answered),
           onProgress: (done, all) => {
             if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
             lastProgress = Date.now();
             progressSent = progressSent.then(() =>
-              this.safely(
-                reply.progress({
-                  text: `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
-                }),
+              this.progress(
+                reply,
+                `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
                 log,
               ),
             );
@@ -112,32 +205,41 @@ export class RecallService {
     } catch (error) {
       await progressSent;
       log.error('recall failed', { error });
-      await this.tell(
-        reply,
-        {
-          text: `:x: The recall could not be sent: ${error instanceof Error ? error.message : 'unknown error'}. Nothing more was recalled; try again.`,
-        },
-        confirmedBy,
-        log,
-      );
+      const text = `:x: The recall could not be sent: ${error instanceof Error ? error.message : 'unknown error'}. Nothing more was recalled; try again.`;
+      await this.answers.tell(reply, { text }, confirmedBy, log);
+      await this.jobs.finish(job).catch(() => undefined);
       return;
     }
-    for (const r of results)
-      metrics.recalls.inc({
-        outcome: r.ok
-          ? 'recalled'
-          : r.unknown
-            ? 'unknown'
-            : r.transient
-              ? 'failed_transient'
-              : 'failed',
-      });
+    await progressSent;
+    if (this.stopping && results.some((r) => r.notSent)) {
+      log.info('recall interrupted by a stop; it resumes after the restart', { job: job.id });
+      return;
+    }
+    await this.answer(state, results, reply, log);
+  }
+
+  private async answer(
+    state: JobState,
+    results: KeyResult[],
+    reply: ReplyChannel,
+    log: Logger,
+  ): Promise<void> {
+    const { job } = state;
+    const { pending, confirmedBy } = job;
+    for (const r of results) {
+      const outcome = r.ok
+        ? 'recalled'
+        : r.unknown
+          ? 'unknown'
+          : r.transient
+            ? 'failed_transient'
+            : 'failed';
+      this.options.metrics.recalls.inc({ outcome });
+    }
     log.info('recall done', {
       recalled: results.filter((r) => r.ok).length,
       origin: pending.origin.kind,
-      because: authorization.because,
     });
-
     const summary = { account: pending.account, reason: pending.reason, results };
     const retryable = results.filter((r) => !r.ok && r.transient).map((r) => r.msgKey);
     const retryConfirmationId = retryable.length
@@ -147,108 +249,39 @@ export class RecallService {
           requestedBy: confirmedBy,
         }).catch(() => undefined)
       : undefined;
-    await this.audit(summary, confirmedBy, pending, log);
-    await progressSent;
+    await postAuditOnce({ ...this.options, jobs: this.jobs }, job, summary, log);
     let answer = renderResults(summary, { retryConfirmationId });
     if (!answer.complete) {
-      const fileName = await this.sendResultsFile(summary, confirmedBy, log);
+      const fileName = await this.answers.sendResultsFile(summary, confirmedBy, log);
       answer = renderResults(summary, { retryConfirmationId, fileName });
     }
-    await this.tell(reply, answer, confirmedBy, log);
+    await this.answers.tell(reply, answer, confirmedBy, log);
+    await this.jobs
+      .finish(job)
+      .catch((error: unknown) => log.warn('could not forget a finished recall', { error }));
+    if (this.options.shared)
+      await this.options.store.takeOnce(leaseKey(job.id)).catch(() => undefined);
   }
 
-  /**
-   * Tells the person through the flow's reply; when that cannot be posted (a channel the bot is
-   * not in, a used-up response_url), in a direct message instead.
-   */
-  private async tell(
-    reply: ReplyChannel,
-    message: SlackMessage,
-    userId: string,
-    log: Logger,
-  ): Promise<void> {
-    try {
-      await reply.final(message);
-      return;
-    } catch (error) {
-      log.warn('could not answer where the recall started; answering in a direct message', {
-        error,
-      });
-    }
-    try {
-      const channel = await this.directMessageChannel(userId);
-      await this.options.slack.chat.postMessage({ channel, ...message });
-    } catch (error) {
-      log.error('could not tell the person the result of their recall', { error });
-    }
+  /** Keeps where the progress note is, so that a resumed recall finishes that note. */
+  private async rememberProgress(state: JobState, reply: ReplyChannel, log: Logger) {
+    const where = reply.where?.();
+    if (!where || state.job.progress?.ts === where.ts) return;
+    state.job.progress = where;
+    await this.jobs
+      .save(state.job)
+      .catch((error: unknown) => log.warn('could not remember the progress note', { error }));
   }
 
-  private async directMessageChannel(userId: string): Promise<string> {
-    const opened = await this.options.slack.conversations.open({ users: userId });
-    const channel = opened.channel?.id;
-    if (!channel) throw new Error('Slack opened no direct message');
-    return channel;
-  }
-
-  /** Every key's result as a CSV file in a direct message to the person; its name, if sent. */
-  private async sendResultsFile(
-    summary: RecallSummary,
-    userId: string,
-    log: Logger,
-  ): Promise<string | undefined> {
-    const safeAccount = summary.account.replace(/[^\w.-]/g, '_').slice(0, 60);
-    const fileName = `recall-results-${safeAccount}-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
+  private async progress(reply: ReplyChannel, text: string, log: Logger): Promise<void> {
     try {
-      await this.options.slack.filesUploadV2({
-        channel_id: await this.directMessageChannel(userId),
-        filename: fileName,
-        title: `Recall results: ${summary.account}`,
-        content: resultsCsv(summary),
-        initial_comment: headline(summary).replace(/[*`]/g, ''),
-      });
-      return fileName;
-    } catch (error) {
-      log.error('could not send the results file in a direct message', { error });
-      return undefined;
-    }
-  }
-
-  /** The audit line; with many keys the full CSV is attached to it. */
-  private async audit(
-    summary: RecallSummary,
-    userId: string,
-    pending: PendingRecall,
-    log: Logger,
-  ): Promise<void> {
-    const { slack, moderationChannel } = this.options;
-    const audit = renderAudit(summary, userId, pending.origin.kind);
-    const withCsv = summary.results.length > LIST_ALL_UP_TO;
-    try {
-      if (withCsv) {
-        await slack.filesUploadV2({
-          channel_id: moderationChannel,
-          blocks: audit.blocks,
-          filename: `recall-${Date.now()}.csv`,
-          title: `Recall results: ${summary.account}`,
-          content: resultsCsv(summary),
-        });
-      } else {
-        await slack.chat.postMessage({
-          channel: moderationChannel,
-          text: audit.text,
-          blocks: audit.blocks,
-        });
-      }
-    } catch (error) {
-      log.error('could not post the audit line', { error });
-    }
-  }
-
-  private async safely(promise: Promise<void>, log: Logger): Promise<void> {
-    try {
-      await promise;
+      await reply.progress({ text });
     } catch (error) {
       log.warn('could not update the recall message', { error });
     }
   }
+}
+
+function leaseKey(jobId: string): string {
+  return `recall-run:${jobId}`;
 }

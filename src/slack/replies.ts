@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { ReplyChannel, SlackMessage } from '../recall/service.js';
+import type { ReplyChannel, SlackMessage } from '../recall/answers.js';
+import type { RecallOrigin } from '../recall/confirmations.js';
 import { SLACK_CALL_TIMEOUT_MS } from './web-client.js';
 
 /** Answers through a `response_url` (slash command, buttons in an ephemeral message). */
@@ -26,10 +27,18 @@ export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fe
   };
 }
 
-/** Answers in a thread (feed posts) or a direct message: one message, updated in place. */
-export function threadReply(client: WebClient, channel: string, threadTs?: string): ReplyChannel {
-  let ts: string | undefined;
-  let where = channel;
+/**
+ * Answers in a thread (feed posts) or a direct message: one message, updated in place (`existing`:
+ * a progress note posted before a restart, finished now).
+ */
+export function threadReply(
+  client: WebClient,
+  channel: string,
+  threadTs?: string,
+  existing?: { channel: string; ts: string },
+): ReplyChannel {
+  let ts: string | undefined = existing?.ts;
+  let where = existing?.channel ?? channel;
   const send = async (message: SlackMessage) => {
     if (ts) {
       await client.chat.update({ channel: where, ts, ...message });
@@ -43,7 +52,11 @@ export function threadReply(client: WebClient, channel: string, threadTs?: strin
     ts = posted.ts;
     where = posted.channel ?? channel;
   };
-  return { progress: send, final: send };
+  return {
+    progress: send,
+    final: send,
+    where: () => (ts ? { channel: where, ts } : undefined),
+  };
 }
 
 /**
@@ -62,4 +75,23 @@ export function ephemeralReply(client: WebClient, channel: string, user: string)
       await client.chat.postEphemeral({ channel, user, ...message });
     },
   };
+}
+
+/** Where the results of a recall go, by where it started. */
+export function replyFor(
+  origin: RecallOrigin,
+  client: WebClient,
+  user: string,
+  progress?: { channel: string; ts: string },
+): ReplyChannel {
+  switch (origin.kind) {
+    case 'command':
+      return responseUrlReply(origin.responseUrl);
+    case 'feed':
+      return threadReply(client, origin.channel, origin.threadTs, progress);
+    case 'shortcut':
+      return origin.channel
+        ? ephemeralReply(client, origin.channel, user)
+        : threadReply(client, user, undefined, progress);
+  }
 }

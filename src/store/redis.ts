@@ -83,6 +83,12 @@ const deadRecordSchema = z.object({
   at: z.number(),
 });
 
+/** Throws the first error of a MULTI's replies (ioredis resolves them, it does not throw). */
+function failedStep(replies: [Error | null, unknown][] | null): void {
+  const failed = replies?.find(([error]) => error)?.[0];
+  if (failed) throw failed;
+}
+
 function compareStreamIds(a: string, b: string): number {
   const [am = 0, as = 0] = a.split('-').map(Number);
   const [bm = 0, bs = 0] = b.split('-').map(Number);
@@ -218,7 +224,10 @@ export class RedisStore implements Store {
   }
 
   /** Once-values and acquired keys share one namespace, as they share one table in SQLite. */
-  private key(kind: 'dedupe' | 'post' | 'once' | 'recalled', name: string): string {
+  private key(
+    kind: 'dedupe' | 'post' | 'once' | 'recalled' | 'recall-job' | 'recall-keys',
+    name: string,
+  ): string {
     return `${this.keys.prefix}${kind}:${name}`;
   }
 
@@ -575,6 +584,43 @@ export class RedisStore implements Store {
       this.options.onCorrupt?.(this.key('post', key), error);
       return undefined;
     }
+  }
+
+  async saveRecallJob(id: string, record: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.key('recall-job', id), record)
+      .sadd(this.key('recall-job', ''), id)
+      .exec()
+      .then(failedStep);
+  }
+
+  async saveRecallKeys(id: string, states: readonly (readonly [string, string])[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.redis.hset(this.key('recall-keys', id), Object.fromEntries(states));
+  }
+
+  async loadRecallJob(
+    id: string,
+  ): Promise<{ record: string; keys: Map<string, string> } | undefined> {
+    const [record, keys] = await Promise.all([
+      this.redis.get(this.key('recall-job', id)),
+      this.redis.hgetall(this.key('recall-keys', id)),
+    ]);
+    return record === null ? undefined : { record, keys: new Map(Object.entries(keys)) };
+  }
+
+  async recallJobIds(): Promise<string[]> {
+    return this.redis.smembers(this.key('recall-job', ''));
+  }
+
+  async deleteRecallJob(id: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.key('recall-job', id), this.key('recall-keys', id))
+      .srem(this.key('recall-job', ''), id)
+      .exec()
+      .then(failedStep);
   }
 
   async putOnce(key: string, value: string, ttlMs: number): Promise<void> {

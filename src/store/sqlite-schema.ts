@@ -33,6 +33,17 @@ const SCHEMA = `
     created_at INTEGER NOT NULL,
     PRIMARY KEY (group_key, msg_key)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS recall_jobs (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS recall_keys (
+    job_id TEXT NOT NULL,
+    msg_key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (job_id, msg_key)
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS write_probe (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,

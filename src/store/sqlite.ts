@@ -411,6 +411,52 @@ export class SqliteStore implements Store {
     return ((read?.rows ?? []) as { msg_key: string }[]).map((row) => row.msg_key);
   }
 
+  async saveRecallJob(id: string, record: string): Promise<void> {
+    await this.writer.transaction([
+      {
+        sql: 'INSERT INTO recall_jobs (id, record, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at',
+        params: [id, record, this.now()],
+      },
+    ]);
+  }
+
+  async saveRecallKeys(id: string, states: readonly (readonly [string, string])[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.writer.transaction([
+      {
+        sql: "INSERT INTO recall_keys (job_id, msg_key, state) SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) WHERE true ON CONFLICT(job_id, msg_key) DO UPDATE SET state = excluded.state",
+        params: [id, JSON.stringify(states)],
+      },
+    ]);
+  }
+
+  async loadRecallJob(
+    id: string,
+  ): Promise<{ record: string; keys: Map<string, string> } | undefined> {
+    const job = this.db.prepare('SELECT record FROM recall_jobs WHERE id = ?').get(id) as
+      | { record: string }
+      | undefined;
+    if (!job) return undefined;
+    const rows = this.db
+      .prepare('SELECT msg_key, state FROM recall_keys WHERE job_id = ?')
+      .all(id) as { msg_key: string; state: string }[];
+    return { record: job.record, keys: new Map(rows.map((r) => [r.msg_key, r.state])) };
+  }
+
+  async recallJobIds(): Promise<string[]> {
+    const rows = this.db.prepare('SELECT id FROM recall_jobs ORDER BY updated_at').all() as {
+      id: string;
+    }[];
+    return rows.map((r) => r.id);
+  }
+
+  async deleteRecallJob(id: string): Promise<void> {
+    await this.writer.transaction([
+      { sql: 'DELETE FROM recall_keys WHERE job_id = ?', params: [id] },
+      { sql: 'DELETE FROM recall_jobs WHERE id = ?', params: [id] },
+    ]);
+  }
+
   /** One process holds the file: what it claimed stays its own. */
   async confirmHeld(): Promise<boolean> {
     return !this.closed;

@@ -164,6 +164,21 @@ export interface Store {
   /** Sets `key` only if it is not set (or expired): `true` for the one caller that set it. */
   acquire(key: string, ttlMs: number): Promise<boolean>;
 
+  /**
+   * Recall jobs: a confirmed recall (an opaque record) and the state of each of its keys, kept
+   * from before its first request until it is answered, so that it resumes after a crash.
+   */
+  saveRecallJob(id: string, record: string): Promise<void>;
+  /** Sets the state of some keys of a job (each an opaque value), in one commit. */
+  saveRecallKeys(
+    id: string,
+    states: readonly (readonly [msgKey: string, state: string])[],
+  ): Promise<void>;
+  loadRecallJob(id: string): Promise<{ record: string; keys: Map<string, string> } | undefined>;
+  /** The jobs not yet deleted: unfinished, to resume. */
+  recallJobIds(): Promise<string[]>;
+  deleteRecallJob(id: string): Promise<void>;
+
   /** Throws when the store cannot take work: it cannot be read or written (health). */
   check(): Promise<void>;
   /** Stops waiting claims, flushes, and releases the store. */

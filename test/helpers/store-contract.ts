@@ -148,6 +148,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.confirmHeld([held?.id ?? ''])).toBe(true);
     });
 
+    it("keeps a recall job and its keys' states across a restart until it is deleted", async () => {
+      expect(await store.recallJobIds()).toEqual([]);
+      await store.saveRecallJob('job-1', '{"account":"a"}');
+      await store.saveRecallKeys('job-1', [
+        ['1_1_1', 'pending'],
+        ['2_1_1', 'pending'],
+      ]);
+      await store.saveRecallKeys('job-1', [['1_1_1', '{"ok":true}']]);
+      await store.saveRecallJob('job-1', '{"account":"a","audit":"started"}');
+      await store.close();
+      store = await factory.reopen();
+      expect(await store.recallJobIds()).toEqual(['job-1']);
+      const job = await store.loadRecallJob('job-1');
+      expect(job?.record).toBe('{"account":"a","audit":"started"}');
+      expect(Object.fromEntries(job?.keys ?? [])).toEqual({
+        '1_1_1': '{"ok":true}',
+        '2_1_1': 'pending',
+      });
+      await store.deleteRecallJob('job-1');
+      expect(await store.recallJobIds()).toEqual([]);
+      expect(await store.loadRecallJob('job-1')).toBeUndefined();
+    });
+
     it('reports health', async () => {
       await expect(store.check()).resolves.toBeUndefined();
     });

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { groupKey } from '../../../feed/links.js';
 import { FEED_RECALL_ACTION_ID } from '../../../feed/render.js';
 import { FEED_RECALL_ALL_ACTION_ID, sendBody } from '../../../feed/sends.js';
+import type { ReplyChannel } from '../../../recall/answers.js';
 import {
   type PendingRecall,
   peekConfirmation,
   takeConfirmation,
 } from '../../../recall/confirmations.js';
-import type { ReplyChannel } from '../../../recall/service.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 
@@ -85,7 +85,12 @@ export function confirmedRecallButton(deps: ListenerDeps) {
         await reply.final({ text: EXPIRED });
         return;
       }
-      await deps.recall.run(pending, payload.user.id, reply);
+      // Answers go where this click's reply goes (the confirmation message), also after a restart.
+      const origin =
+        pending.origin.kind === 'command' && payload.response_url && !payload.message
+          ? { ...pending.origin, responseUrl: payload.response_url }
+          : pending.origin;
+      await deps.recall.run({ ...pending, origin }, payload.user.id, reply);
     });
   };
 }

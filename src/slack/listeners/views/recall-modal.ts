@@ -1,11 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { type RecallOrigin, recallOriginSchema } from '../../../recall/confirmations.js';
 import { RECALL_MODAL_ID } from '../../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../../recall/parse.js';
-import type { ReplyChannel } from '../../../recall/service.js';
-import { ephemeralReply, responseUrlReply, threadReply } from '../../replies.js';
+import { replyFor } from '../../replies.js';
 import type { ListenerDeps } from '../deps.js';
 
 const inputValue = z.object({ value: z.string().nullish() }).optional();
@@ -28,20 +26,6 @@ function parseJson(text: string): unknown {
     return JSON.parse(text || '{}');
   } catch {
     return undefined;
-  }
-}
-
-/** Where the results of a modal recall go. */
-export function replyFor(origin: RecallOrigin, client: WebClient, user: string): ReplyChannel {
-  switch (origin.kind) {
-    case 'command':
-      return responseUrlReply(origin.responseUrl);
-    case 'feed':
-      return threadReply(client, origin.channel, origin.threadTs);
-    case 'shortcut':
-      return origin.channel
-        ? ephemeralReply(client, origin.channel, user)
-        : threadReply(client, user);
   }
 }
 

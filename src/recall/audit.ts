@@ -1,0 +1,78 @@
+import type { WebClient } from '@slack/web-api';
+import { postMark, type Reconciler } from '../feed/reconcile.js';
+import type { Logger } from '../log.js';
+import type { RecallJob, RecallJobs } from './jobs.js';
+import { LIST_ALL_UP_TO, type RecallSummary, renderAudit, resultsCsv } from './report.js';
+
+export interface AuditOptions {
+  slack: WebClient;
+  moderationChannel: string;
+  jobs: RecallJobs;
+  /** Finds an audit post made before a crash (marked like the feed's posts). */
+  reconciler?: Reconciler;
+}
+
+/**
+ * The audit line of a recall, posted once: recorded as started with its mark before it is
+ * posted, and after a crash looked for in the channel before it is posted again. With many keys
+ * the CSV of every result is attached.
+ */
+export async function postAuditOnce(
+  options: AuditOptions,
+  job: RecallJob,
+  summary: RecallSummary,
+  log: Logger,
+): Promise<void> {
+  const { slack, moderationChannel, jobs, reconciler } = options;
+  if (job.audit === 'done') return;
+  const withCsv = summary.results.length > LIST_ALL_UP_TO;
+  const mark = `audit-${job.id}`;
+  const fileName = `recall-audit-${job.id}.csv`;
+  if (job.audit === 'started' && reconciler) {
+    try {
+      const lookup = await reconciler.find({
+        id: mark,
+        eventIds: [],
+        kind: withCsv ? 'file' : 'message',
+        channel: moderationChannel,
+        ...(withCsv ? { fileName } : {}),
+        delivers: false,
+        state: 'started',
+        startedAt: job.createdAt,
+      });
+      if (lookup.outcome === 'found') {
+        job.audit = 'done';
+        await jobs.save(job);
+        return;
+      }
+    } catch (error) {
+      log.warn('could not look for the audit line made before a restart; posting it', { error });
+    }
+  }
+  job.audit = 'started';
+  job.auditMark = mark;
+  await jobs.save(job);
+  const audit = renderAudit(summary, job.confirmedBy, job.pending.origin.kind);
+  try {
+    if (withCsv) {
+      await slack.filesUploadV2({
+        channel_id: moderationChannel,
+        blocks: audit.blocks,
+        filename: fileName,
+        title: `Recall results: ${summary.account}`,
+        content: resultsCsv(summary),
+      });
+    } else {
+      await slack.chat.postMessage({
+        channel: moderationChannel,
+        text: audit.text,
+        blocks: audit.blocks,
+        metadata: postMark(mark),
+      });
+    }
+    job.audit = 'done';
+    await jobs.save(job);
+  } catch (error) {
+    log.error('could not post the audit line', { error });
+  }
+}

@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { type FakeTencent, startFakeTencent } from '../fakes/tencent-api.js';
+import { type ChildApp, freePort, SDKAPPID, spawnApp, testEnv } from '../helpers/app.js';
+import {
+  blockActionPayload,
+  commandBody,
+  interactionBody,
+  postSlack,
+} from '../helpers/slack-requests.js';
+
+const ACCOUNT = '@TOA#_2J4SZEAEL';
+const keys = Array.from({ length: 200 }, (_, i) => `${3000 + i}_1_1698741698`);
+
+describe('recall faults: a crash in the middle of a recall', () => {
+  let slack: FakeSlack;
+  let tencent: FakeTencent;
+  const children: ChildApp[] = [];
+
+  beforeAll(async () => {
+    slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
+    tencent = await startFakeTencent({
+      sdkAppId: Number(SDKAPPID),
+      key: 'test-tencent-secret-key',
+      identifier: 'administrator',
+    });
+  });
+  afterAll(async () => {
+    await slack.close();
+    await tencent.close();
+  });
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill('SIGKILL');
+        await child.exited;
+      }
+    }
+  });
+
+  /** The app as a process, and a confirmed 200-key /recall on it; resolves its response URL. */
+  async function startRecall(env: Record<string, string>, port: number) {
+    const first = await spawnApp(env, port);
+    children.push(first);
+    const command = await postSlack(
+      first.url,
+      commandBody({
+        text: `${ACCOUNT} ${keys.join(' ')}`,
+        userId: 'UADMIN',
+        responseUrl: slack.responseUrl(),
+      }),
+    );
+    const confirmation = JSON.stringify(command.json).match(/"value":"([0-9a-f-]{36})"/)?.[1] ?? '';
+    const responseUrl = slack.responseUrl();
+    await postSlack(
+      first.url,
+      interactionBody(
+        blockActionPayload({
+          actionId: 'confirm_recall',
+          value: confirmation,
+          userId: 'UADMIN',
+          responseUrl,
+        }),
+      ),
+    );
+    return { first, responseUrl };
+  }
+
+  function recallEnv(): Record<string, string> {
+    tencent.reset();
+    slack.reset();
+    tencent.addMessages(ACCOUNT, keys);
+    return testEnv(slack.apiUrl, {
+      TENCENT_API_BASE: tencent.url,
+      RECALL_RATE_PER_SECOND: '8',
+      LOG_LEVEL: 'warn',
+    });
+  }
+
+  /** The final answer posted to `responseUrl`, once it is there. */
+  async function finalAnswer(responseUrl: string): Promise<string> {
+    const answered = () =>
+      slack.responses.filter(
+        (r) => responseUrl.endsWith(r.id) && !String(r.body.text).startsWith(':hourglass'),
+      );
+    await slack.waitFor(() => answered().length === 1, 40_000);
+    return JSON.stringify(answered()[0]?.body);
+  }
+
+  /** How many requests carried each key. */
+  function sendsPerKey(): Map<string, number> {
+    const sends = new Map<string, number>();
+    for (const call of tencent.calls) {
+      for (const key of call.msgKeys) sends.set(key, (sends.get(key) ?? 0) + 1);
+    }
+    return sends;
+  }
+
+  it('resumes after a kill -9: every key answered, none known sent again, one audit line', async () => {
+    const env = recallEnv();
+    const port = await freePort();
+    const { first, responseUrl } = await startRecall(env, port);
+    await slack.waitFor(() => tencent.calls.length >= 6, 10_000);
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+    const beforeCrash = tencent.calls.map((c) => [...c.msgKeys]);
+
+    const second = await spawnApp(env, port);
+    children.push(second);
+    const final = await finalAnswer(responseUrl);
+    expect(final).toMatch(/Recalled \*\d+ of 200\*/);
+    for (const key of keys) expect(tencent.isRecalled(ACCOUNT, key), key).toBe(true);
+    const sends = sendsPerKey();
+    expect(sends.size).toBe(200);
+    // Only keys in flight at the kill may go twice, never more, and they are told honestly.
+    const twice = [...sends].filter(([, n]) => n > 1).map(([key]) => key);
+    expect([...sends.values()].every((n) => n <= 2)).toBe(true);
+    for (const key of twice) {
+      expect(beforeCrash.slice(-2).some((sent) => sent.includes(key))).toBe(true);
+      expect(final).toContain(key);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const audits = slack.messages.filter((m) =>
+      JSON.stringify([m.text, m.blocks]).includes('recalled 200 messages'),
+    );
+    expect(audits).toHaveLength(1);
+  });
+
+  it('stops within its bound on SIGTERM mid-recall and resumes the rest after the restart', async () => {
+    const env = recallEnv();
+    const port = await freePort();
+    const { first, responseUrl } = await startRecall(env, port);
+    await slack.waitFor(() => tencent.calls.length >= 4, 10_000);
+    const stoppedAt = Date.now();
+    first.process.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(20_000);
+    expect(tencent.calls.length).toBeLessThan(20);
+    const second = await spawnApp(env, port);
+    children.push(second);
+    const final = await finalAnswer(responseUrl);
+    expect(final).toContain('Recalled *200 of 200*');
+    expect([...sendsPerKey().values()].every((n) => n === 1)).toBe(true);
+  });
+});
