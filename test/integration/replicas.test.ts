@@ -275,6 +275,54 @@ describe('replicas on one Redis', () => {
     expect(tencent.calls).toHaveLength(1);
   }, 60_000);
 
+  it('resumes on replica B a recall that replica A was running when it was killed', async () => {
+    const keys = recallKeys(120, 500);
+    tencent.addMessages(ACCOUNT, keys);
+    const [a, b] = await Promise.all([
+      replica({ RECALL_RATE_PER_SECOND: '6' }),
+      replica({ RECALL_RATE_PER_SECOND: '6' }),
+    ]);
+    const command = await postSlack(
+      a.url,
+      commandBody({
+        text: `${ACCOUNT} ${keys.join(' ')}`,
+        userId: 'UADMIN',
+        responseUrl: slack.responseUrl(),
+      }),
+    );
+    const value = confirmValue((command.json as { blocks?: unknown }).blocks);
+    const clickUrl = slack.responseUrl();
+    await postSlack(
+      a.url,
+      interactionBody(
+        blockActionPayload({
+          actionId: 'confirm_recall',
+          value,
+          userId: 'UADMIN',
+          responseUrl: clickUrl,
+        }),
+      ),
+    );
+    await slack.waitFor(() => tencent.calls.length >= 3, 10_000);
+    a.process.kill('SIGKILL');
+    expect(await a.exited).toBeNull();
+    const finals = () =>
+      slack.responses
+        .filter((r) => clickUrl.endsWith(`/${r.id}`))
+        .map((r) => JSON.stringify(r.body))
+        .filter((t) => !t.includes(':hourglass_flowing_sand:'));
+    // B takes the job over once A's lease (30 s) lapses, at its next look (every 15 s).
+    await slack.waitFor(() => finals().length > 0, 70_000);
+    expect(finals()).toHaveLength(1);
+    for (const key of keys) expect(tencent.isRecalled(ACCOUNT, key), key).toBe(true);
+    const sends = new Map<string, number>();
+    for (const call of tencent.calls) {
+      for (const key of call.msgKeys) sends.set(key, (sends.get(key) ?? 0) + 1);
+    }
+    expect([...sends.values()].every((n) => n <= 2)).toBe(true);
+    expect(await health(b)).toBe(200);
+  }, 120_000);
+
   it('keeps two replicas together within one recall rate (20/s) on Redis', async () => {
     tencent.addMessages(ACCOUNT, recallKeys(300));
     const [a, b] = await Promise.all([
