@@ -192,15 +192,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stopped ??= (async () => {
       stopping = true;
       health.markStopping();
+      // Recalls in flight get up to 10 s; what is not sent by then resumes after the restart.
+      const recalls = (async () => {
+        const stopped = recall.stop(10_000);
+        await closeRecallLimiters();
+        await stopped;
+      })();
       // Requests in flight are answered (Connection: close); after 10 s what is left is cut.
       const closed = http.close(10_000);
       // A post in flight is waited for up to 15 s; cut short, it is looked for after the restart.
       await worker.stop(15_000);
       if (socketMode) await bolt.stop().catch(() => undefined);
       await closed;
-      // Recalls in flight get up to 10 s; what is not sent then resumes after the restart.
-      const recalls = recall.stop(10_000);
-      await closeRecallLimiters();
       await recalls;
       await store.close();
       logger.info('recall-bot stopped');

@@ -26,10 +26,15 @@ export class Answers {
    * Tells the person through the flow's reply; when that cannot be posted (a channel the bot is
    * not in, a used-up response_url), in a direct message instead.
    */
-  async tell(reply: ReplyChannel, message: SlackMessage, userId: string, log: Logger) {
+  async tell(
+    reply: ReplyChannel,
+    message: SlackMessage,
+    userId: string,
+    log: Logger,
+  ): Promise<boolean> {
     try {
       await reply.final(message);
-      return;
+      return true;
     } catch (error) {
       log.warn('could not answer where the recall started; answering in a direct message', {
         error,
@@ -38,8 +43,10 @@ export class Answers {
     try {
       const channel = await this.directMessageChannel(userId);
       await this.slack.chat.postMessage({ channel, ...message });
+      return true;
     } catch (error) {
       log.error('could not tell the person the result of their recall', { error });
+      return false;
     }
   }
 

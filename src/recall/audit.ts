@@ -22,6 +22,21 @@ export async function postAuditOnce(
   job: RecallJob,
   summary: RecallSummary,
   log: Logger,
+): Promise<boolean> {
+  try {
+    await postOnce(options, job, summary, log);
+    return job.audit === 'done';
+  } catch (error) {
+    log.error('could not post the audit line; it is tried again', { error });
+    return false;
+  }
+}
+
+async function postOnce(
+  options: AuditOptions,
+  job: RecallJob,
+  summary: RecallSummary,
+  log: Logger,
 ): Promise<void> {
   const { slack, moderationChannel, jobs, reconciler } = options;
   if (job.audit === 'done') return;
@@ -29,8 +44,9 @@ export async function postAuditOnce(
   const mark = `audit-${job.id}`;
   const fileName = `recall-audit-${job.id}.csv`;
   if (job.audit === 'started' && reconciler) {
+    let lookup: Awaited<ReturnType<Reconciler['findSettled']>> | undefined;
     try {
-      const lookup = await reconciler.find({
+      lookup = await reconciler.findSettled({
         id: mark,
         eventIds: [],
         kind: withCsv ? 'file' : 'message',
@@ -40,39 +56,37 @@ export async function postAuditOnce(
         state: 'started',
         startedAt: job.createdAt,
       });
-      if (lookup.outcome === 'found') {
-        job.audit = 'done';
-        await jobs.save(job);
-        return;
-      }
     } catch (error) {
       log.warn('could not look for the audit line made before a restart; posting it', { error });
+    }
+    if (lookup?.outcome === 'found') {
+      job.audit = 'done';
+      await jobs.save(job);
+      return;
     }
   }
   job.audit = 'started';
   job.auditMark = mark;
   await jobs.save(job);
   const audit = renderAudit(summary, job.confirmedBy, job.pending.origin.kind);
-  try {
-    if (withCsv) {
-      await slack.filesUploadV2({
-        channel_id: moderationChannel,
-        blocks: audit.blocks,
-        filename: fileName,
-        title: `Recall results: ${summary.account}`,
-        content: resultsCsv(summary),
-      });
-    } else {
-      await slack.chat.postMessage({
-        channel: moderationChannel,
-        text: audit.text,
-        blocks: audit.blocks,
-        metadata: postMark(mark),
-      });
-    }
-    job.audit = 'done';
-    await jobs.save(job);
-  } catch (error) {
-    log.error('could not post the audit line', { error });
+  if (withCsv) {
+    await slack.filesUploadV2({
+      channel_id: moderationChannel,
+      blocks: audit.blocks,
+      filename: fileName,
+      title: `Recall results: ${summary.account}`,
+      content: resultsCsv(summary),
+    });
+  } else {
+    await slack.chat.postMessage({
+      channel: moderationChannel,
+      text: audit.text,
+      blocks: audit.blocks,
+      metadata: postMark(mark),
+    });
   }
+  job.audit = 'done';
+  await jobs
+    .save(job)
+    .catch((error: unknown) => log.warn('could not record the audit line as posted', { error }));
 }

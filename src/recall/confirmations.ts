@@ -21,6 +21,8 @@ export const pendingRecallSchema = z.object({
   reason: z.string().optional(),
   requestedBy: z.string(),
   origin: recallOriginSchema,
+  /** Keys an earlier recall sent without an answer (Retry failed): a 10030 is told so. */
+  uncertain: z.array(z.string()).optional(),
 });
 
 export type RecallOrigin = z.infer<typeof recallOriginSchema>;

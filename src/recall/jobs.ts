@@ -31,6 +31,10 @@ export const recallJobSchema = z.object({
   /** The audit line: `started` once its post is being made (marked with `auditMark`). */
   audit: z.enum(['none', 'started', 'done']),
   auditMark: z.string().optional(),
+  /** The person has been told the results (a resumed job does not tell them twice). */
+  answered: z.boolean().optional(),
+  /** Tries to tell the person that failed (Slack away): the job is kept and tried again. */
+  answerTries: z.number().optional(),
 });
 
 export type RecallJob = z.infer<typeof recallJobSchema>;
@@ -59,9 +63,9 @@ function parse<T>(schema: z.ZodType<T>, text: string): T | undefined {
 export class RecallJobs {
   constructor(private readonly store: Store) {}
 
-  async create(pending: PendingRecall, confirmedBy: string): Promise<RecallJob> {
+  async create(pending: PendingRecall, confirmedBy: string, id = randomUUID()): Promise<RecallJob> {
     const job: RecallJob = {
-      id: randomUUID(),
+      id,
       pending,
       confirmedBy,
       createdAt: Date.now(),
@@ -69,9 +73,13 @@ export class RecallJobs {
     };
     // Keys first: a job is only listed once all of its keys are.
     const keys = [...new Set(pending.msgKeys)];
+    // Keys an earlier recall sent without an answer (Retry failed) start as sent: told honestly.
+    const uncertain = new Set(pending.uncertain ?? []);
     await this.store.saveRecallKeys(
       job.id,
-      keys.map((key) => [key, JSON.stringify({ state: 'pending' })] as const),
+      keys.map(
+        (key) => [key, JSON.stringify({ state: uncertain.has(key) ? 'sent' : 'pending' })] as const,
+      ),
     );
     await this.save(job);
     return job;
@@ -99,10 +107,12 @@ export class RecallJobs {
     );
   }
 
-  async load(id: string): Promise<JobState | undefined> {
+  /** The job as it stands; `null` when it is stored but cannot be read (it cannot resume). */
+  async load(id: string): Promise<JobState | undefined | null> {
     const stored = await this.store.loadRecallJob(id);
-    const job = stored && parse(recallJobSchema, stored.record);
-    if (!stored || !job) return undefined;
+    if (!stored) return undefined;
+    const job = parse(recallJobSchema, stored.record);
+    if (!job) return null;
     const known = new Map<string, KeyResult>();
     const sent = new Set<string>();
     for (const [key, text] of stored.keys) {
@@ -117,7 +127,7 @@ export class RecallJobs {
     return this.store.recallJobIds();
   }
 
-  finish(job: RecallJob): Promise<void> {
-    return this.store.deleteRecallJob(job.id);
+  finish(id: string): Promise<void> {
+    return this.store.deleteRecallJob(id);
   }
 }

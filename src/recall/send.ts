@@ -57,7 +57,7 @@ export interface RecallDeps {
   uncertain?: ReadonlySet<string>;
   /** Called right before a request goes to Tencent (to record its keys as sent); may throw. */
   onSending?: (msgKeys: readonly string[]) => Promise<void>;
-  /** Called with a group's final results (keys that were never sent are not among them). */
+  /** Called with keys' final results as soon as they are known (never-sent keys are not). */
   onResults?: (results: readonly KeyResult[]) => Promise<void>;
 }
 
@@ -167,7 +167,6 @@ export async function recallMessages(input: RecallInput, deps: RecallDeps): Prom
   const settled = await Promise.allSettled(
     groups.map(async (group) => {
       const results = await recallGroup(input, group, deps);
-      await deps.onResults?.(results.filter((r) => !r.notSent));
       done += 1;
       try {
         deps.onProgress?.(done, groups.length);
@@ -200,8 +199,35 @@ async function recallGroup(
   /** Keys an earlier request may have recalled without telling (see `mayHaveTakenEffect`). */
   const uncertain = new Set<string>(group.filter((key) => deps.uncertain?.has(key)));
   const results = new Map<string, KeyResult>();
-  const settle = (key: string, verdict: Verdict) =>
-    results.set(key, { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict });
+  /** Settled since the last `record()`: each key's result is stored as soon as it is known. */
+  let settled: KeyResult[] = [];
+  const settle = (key: string, given: Verdict) => {
+    // A failure after a try that got no answer says nothing of that try: it may have recalled it.
+    const verdict =
+      uncertain.has(key) && !given.ok && !given.unknown
+        ? {
+            ...unknownResult(
+              given.retCode,
+              `an earlier try got no answer and may have recalled it; then: ${given.meaning}`,
+            ),
+            ...(given.notSent ? { notSent: true } : {}),
+          }
+        : given;
+    const result = { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict };
+    results.set(key, result);
+    settled.push(result);
+  };
+  const record = async () => {
+    const known = settled.filter((r) => !r.notSent);
+    settled = [];
+    if (known.length === 0 || !deps.onResults) return;
+    try {
+      await deps.onResults(known);
+    } catch (error) {
+      // The person is still told; only a crash before the end would ask again.
+      log.warn('could not record recall results', { error, keys: known.length });
+    }
+  };
 
   let pending = [...group];
   let attempt = 0;
@@ -230,6 +256,7 @@ async function recallGroup(
       if (error instanceof RecallQueueFullError) {
         for (const key of sent)
           settle(key, { ...failure(NO_RESULT, error.message, true), notSent: true });
+        await record();
         break;
       }
       if (!(error instanceof TencentRestError)) {
@@ -246,6 +273,7 @@ async function recallGroup(
           ? unknownResult(NO_RESULT, `no result (${message}): it may have been recalled`)
           : { ...failure(NO_RESULT, `not sent (${message})`, true), notSent: true };
         for (const key of sent) settle(key, verdict);
+        await record();
         break;
       }
       const expiredSig = error.code !== undefined && isUserSigExpired(error.code);
@@ -269,6 +297,7 @@ async function recallGroup(
         continue;
       }
       for (const key of sent) settle(key, verdictOfError(error));
+      await record();
       break;
     }
 
@@ -296,6 +325,7 @@ async function recallGroup(
       if (verdict) settle(key, verdict);
       else pending.push(key);
     }
+    await record();
     waitFirst = true;
     if (pending.length > 0) log.warn('some keys failed transiently; will retry', { attempt });
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { inlineCode } from '../feed/escape.js';
 import type { Reconciler } from '../feed/reconcile.js';
@@ -41,6 +42,8 @@ const PROGRESS_EVERY_MS = 2_000;
 const LEASE_MS = 30_000;
 /** How often unfinished jobs (of a crashed run, or a dead replica) are looked for. */
 const RESUME_EVERY_MS = 15_000;
+/** Tries to tell the person (a resumed job tries again) before the job is given up. */
+const MAX_ANSWER_TRIES = 10;
 
 /**
  * The recall, from a confirmed request to its answers: authorize the person who confirmed,
@@ -51,6 +54,10 @@ export class RecallService {
   private readonly jobs: RecallJobs;
   private readonly answers: Answers;
   private readonly running = new Map<string, Promise<void>>();
+  /** Jobs this instance is starting or running: no second run of them here. */
+  private readonly reserved = new Set<string>();
+  /** This instance, as the holder of the leases of the jobs it runs (Redis). */
+  private readonly owner = randomUUID();
   private stopping = false;
   private resumeTimer: NodeJS.Timeout | undefined;
 
@@ -79,22 +86,30 @@ export class RecallService {
     return authorization;
   }
 
-  /** Runs a confirmed recall. Never throws: every failure is told to the person. */
-  async run(pending: PendingRecall, confirmedBy: string, reply: ReplyChannel): Promise<void> {
+  /**
+   * Runs a confirmed recall. Never throws: every failure is told to the person. Resolves
+   * `false` when nothing was started (refused, or it could not be stored).
+   */
+  async run(pending: PendingRecall, confirmedBy: string, reply: ReplyChannel): Promise<boolean> {
     const log = this.logFor(pending, confirmedBy);
-    if (!(await this.authorize(confirmedBy, reply, pending)).allowed) return;
+    if (!(await this.authorize(confirmedBy, reply, pending)).allowed) return false;
+    const id = randomUUID();
+    // Held before the job is visible: no resume, here or on another replica, can start it too.
+    this.reserved.add(id);
     let state: JobState;
     try {
-      const job = await this.jobs.create(pending, confirmedBy);
-      if (this.options.shared) await this.options.store.acquire(leaseKey(job.id), LEASE_MS);
-      state = { job, known: new Map(), sent: new Set() };
+      if (this.options.shared) await this.options.store.lease(leaseKey(id), this.owner, LEASE_MS);
+      const job = await this.jobs.create(pending, confirmedBy, id);
+      state = { job, known: new Map(), sent: new Set(pending.uncertain ?? []) };
     } catch (error) {
+      this.reserved.delete(id);
       log.error('could not store the recall before sending it', { error });
       const text = ':x: The recall could not be stored, so nothing was sent; try again.';
       await this.answers.tell(reply, { text }, confirmedBy, log);
-      return;
+      return false;
     }
-    await this.track(state.job.id, this.execute(state, reply, log));
+    await this.track(id, () => this.execute(state, reply, log));
+    return true;
   }
 
   /** Resumes the jobs no live run holds: at start (a crash), then now and then (a dead replica). */
@@ -112,10 +127,12 @@ export class RecallService {
     this.stopping = true;
     clearInterval(this.resumeTimer);
     await Promise.race([Promise.allSettled([...this.running.values()]), sleep(timeoutMs)]);
+    // What still runs is cut with the process: another replica may take it at once.
+    await Promise.all([...this.running.keys()].map((id) => this.release(id)));
   }
 
   private async resumeAll(): Promise<void> {
-    const { store, logger, replyFor, shared } = this.options;
+    const { logger } = this.options;
     let ids: string[];
     try {
       ids = await this.jobs.ids();
@@ -124,36 +141,73 @@ export class RecallService {
       return;
     }
     for (const id of ids) {
-      if (this.stopping || this.running.has(id)) continue;
-      try {
-        if (shared && !(await store.acquire(leaseKey(id), LEASE_MS))) continue;
-        const state = await this.jobs.load(id);
-        if (!state) continue;
-        const { job } = state;
-        const log = this.logFor(job.pending, job.confirmedBy);
-        log.info('resuming an interrupted recall', { job: id, known: state.known.size });
-        const reply = replyFor(job.pending.origin, job.confirmedBy, job.progress);
-        await this.track(id, this.execute(state, reply, log));
-      } catch (error) {
+      if (this.stopping || this.reserved.has(id)) continue;
+      this.reserved.add(id);
+      void this.resume(id).catch((error: unknown) => {
+        this.reserved.delete(id);
         logger.warn('could not resume a recall', { error, job: id });
-      }
+      });
     }
   }
 
-  private async track(id: string, execution: Promise<void>): Promise<void> {
-    const { store, shared } = this.options;
+  private async resume(id: string): Promise<void> {
+    const { store, logger, replyFor, shared } = this.options;
+    if (shared && !(await store.lease(leaseKey(id), this.owner, LEASE_MS))) {
+      this.reserved.delete(id);
+      return;
+    }
+    const state = await this.jobs.load(id);
+    if (!state) {
+      if (state === null) {
+        logger.error('a stored recall cannot be read; it is dropped', { job: id });
+        await this.jobs.finish(id);
+      }
+      await this.release(id);
+      return;
+    }
+    const { job } = state;
+    const log = this.logFor(job.pending, job.confirmedBy);
+    log.info('resuming an interrupted recall', { job: id, known: state.known.size });
+    const reply = replyFor(job.pending.origin, job.confirmedBy, job.progress);
+    await this.track(id, () => this.execute(state, reply, log));
+  }
+
+  /** Runs a job while holding it (renewing its lease with Redis), then lets go of it. */
+  private async track(id: string, execute: () => Promise<void>): Promise<void> {
+    const { store, shared, logger } = this.options;
     const renew = shared
-      ? setInterval(
-          () => void store.putOnce(leaseKey(id), '1', LEASE_MS).catch(() => undefined),
-          LEASE_MS / 3,
-        )
+      ? setInterval(() => {
+          void store.lease(leaseKey(id), this.owner, LEASE_MS).then(
+            (held) => {
+              if (!held) logger.warn('another replica took a recall over', { job: id });
+            },
+            () => undefined,
+          );
+        }, LEASE_MS / 3)
       : undefined;
+    const execution = execute();
     this.running.set(id, execution);
     try {
       await execution;
     } finally {
       clearInterval(renew);
       this.running.delete(id);
+      await this.release(id);
+    }
+  }
+
+  private async release(id: string): Promise<void> {
+    this.reserved.delete(id);
+    if (this.options.shared) {
+      await this.options.store.unlease(leaseKey(id), this.owner).catch(() => undefined);
+    }
+  }
+
+  /** With Redis, a request goes only while this instance still holds the job. */
+  private async stillHeld(id: string): Promise<void> {
+    if (!this.options.shared) return;
+    if (!(await this.options.store.lease(leaseKey(id), this.owner, LEASE_MS))) {
+      throw new Error('another replica took this recall over');
     }
   }
 
@@ -187,7 +241,10 @@ export class RecallService {
           ...this.options.sender,
           known: state.known,
           uncertain: state.sent,
-          onSending: (keys) => this.jobs.markSent(job, keys),
+          onSending: async (keys) => {
+            await this.stillHeld(job.id);
+            await this.jobs.markSent(job, keys);
+          },
           onResults: (answered) => this.jobs.saveResults(job, answered),
           onProgress: (done, all) => {
             if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
@@ -207,7 +264,7 @@ export class RecallService {
       log.error('recall failed', { error });
       const text = `:x: The recall could not be sent: ${error instanceof Error ? error.message : 'unknown error'}. Nothing more was recalled; try again.`;
       await this.answers.tell(reply, { text }, confirmedBy, log);
-      await this.jobs.finish(job).catch(() => undefined);
+      await this.jobs.finish(job.id).catch(() => undefined);
       return;
     }
     await progressSent;
@@ -246,21 +303,29 @@ export class RecallService {
       ? await createConfirmation(this.options.store, {
           ...pending,
           msgKeys: retryable,
+          uncertain: results.filter((r) => r.unknown).map((r) => r.msgKey),
           requestedBy: confirmedBy,
         }).catch(() => undefined)
       : undefined;
-    await postAuditOnce({ ...this.options, jobs: this.jobs }, job, summary, log);
-    let answer = renderResults(summary, { retryConfirmationId });
-    if (!answer.complete) {
-      const fileName = await this.answers.sendResultsFile(summary, confirmedBy, log);
-      answer = renderResults(summary, { retryConfirmationId, fileName });
+    const audited = await postAuditOnce({ ...this.options, jobs: this.jobs }, job, summary, log);
+    if (!job.answered) {
+      let answer = renderResults(summary, { retryConfirmationId });
+      if (!answer.complete) {
+        const fileName = await this.answers.sendResultsFile(summary, confirmedBy, log);
+        answer = renderResults(summary, { retryConfirmationId, fileName });
+      }
+      job.answered = await this.answers.tell(reply, answer, confirmedBy, log);
+      if (!job.answered) job.answerTries = (job.answerTries ?? 0) + 1;
     }
-    await this.answers.tell(reply, answer, confirmedBy, log);
-    await this.jobs
-      .finish(job)
-      .catch((error: unknown) => log.warn('could not forget a finished recall', { error }));
-    if (this.options.shared)
-      await this.options.store.takeOnce(leaseKey(job.id)).catch(() => undefined);
+    // Kept while the person is not told or the audit line not posted: tried again later.
+    const giveUp = (job.answerTries ?? 0) >= MAX_ANSWER_TRIES;
+    if ((job.answered && audited) || giveUp) {
+      await this.jobs
+        .finish(job.id)
+        .catch((error: unknown) => log.warn('could not forget a finished recall', { error }));
+    } else {
+      await this.jobs.save(job).catch(() => undefined);
+    }
   }
 
   /** Keeps where the progress note is, so that a resumed recall finishes that note. */

@@ -639,6 +639,14 @@ export class RedisStore implements Store {
     return (await this.redis.set(this.key('once', key), '1', 'PX', ttl(ttlMs), 'NX')) === 'OK';
   }
 
+  async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.leaseKey(this.key('once', key), owner, ttl(ttlMs))) === 1;
+  }
+
+  async unlease(key: string, owner: string): Promise<void> {
+    await this.redis.unleaseKey(this.key('once', key), owner);
+  }
+
   async check(): Promise<void> {
     if (this.closed) throw new Error('store is closed');
     if (this.redis.status !== 'ready') {

@@ -498,6 +498,23 @@ export class SqliteStore implements Store {
     return (result?.changes ?? 0) > 0;
   }
 
+  async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const [result] = await this.writer.transaction([
+      {
+        sql: 'INSERT INTO once_values (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE once_values.value = excluded.value OR once_values.expires_at <= ?',
+        params: [key, owner, now + ttlMs, now],
+      },
+    ]);
+    return (result?.changes ?? 0) > 0;
+  }
+
+  async unlease(key: string, owner: string): Promise<void> {
+    await this.writer.transaction([
+      { sql: 'DELETE FROM once_values WHERE key = ? AND value = ?', params: [key, owner] },
+    ]);
+  }
+
   async check(): Promise<void> {
     if (this.closed) throw new Error('store is closed');
     if (this.writer.problem) throw this.writer.problem;

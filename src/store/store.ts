@@ -163,6 +163,13 @@ export interface Store {
   peekOnce(key: string): Promise<string | undefined>;
   /** Sets `key` only if it is not set (or expired): `true` for the one caller that set it. */
   acquire(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Holds `key` for `owner` for `ttlMs`: takes it when free (or expired), extends it when `owner`
+   * holds it; `false` when someone else does.
+   */
+  lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Lets go of `key` if `owner` holds it. */
+  unlease(key: string, owner: string): Promise<void>;
 
   /**
    * Recall jobs: a confirmed recall (an opaque record) and the state of each of its keys, kept

@@ -171,6 +171,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.loadRecallJob('job-1')).toBeUndefined();
     });
 
+    it('leases a key to one owner, who alone extends and frees it', async () => {
+      expect(await store.lease('job', 'a', 60_000)).toBe(true);
+      expect(await store.lease('job', 'b', 60_000)).toBe(false);
+      expect(await store.lease('job', 'a', 60_000)).toBe(true);
+      await store.unlease('job', 'b');
+      expect(await store.lease('job', 'b', 60_000)).toBe(false);
+      await store.unlease('job', 'a');
+      expect(await store.lease('job', 'b', 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.lease('job', 'a', 60_000)).toBe(true);
+    });
+
     it('reports health', async () => {
       await expect(store.check()).resolves.toBeUndefined();
     });

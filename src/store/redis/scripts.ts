@@ -185,6 +185,20 @@ for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
 end
 return forgotten`;
 
+/** Takes a lease when free, or extends it for its owner. KEYS: lease. ARGV: owner, ttl ms. */
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Lets go of a lease its owner holds. KEYS: lease. ARGV: owner. */
+const UNLEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`;
+
 type Arg = string | number;
 
 export interface ScriptCommands {
@@ -203,6 +217,8 @@ export interface ScriptCommands {
   ): Promise<number>;
   renewHeld(stream: string, ...args: Arg[]): Promise<string[]>;
   forgetIdleConsumers(stream: string, group: string, minIdleMs: number): Promise<number>;
+  leaseKey(key: string, owner: string, ttlMs: number): Promise<number>;
+  unleaseKey(key: string, owner: string): Promise<number>;
 }
 
 export type ScriptedRedis = Redis & ScriptCommands;
@@ -219,5 +235,7 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('replayDeadLetters', { numberOfKeys: 4, lua: REPLAY });
   redis.defineCommand('renewHeld', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('forgetIdleConsumers', { numberOfKeys: 1, lua: FORGET_IDLE_CONSUMERS });
+  redis.defineCommand('leaseKey', { numberOfKeys: 1, lua: LEASE });
+  redis.defineCommand('unleaseKey', { numberOfKeys: 1, lua: UNLEASE });
   return redis as ScriptedRedis;
 }

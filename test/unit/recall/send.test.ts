@@ -19,6 +19,7 @@ import {
   createTencentRestClient,
   type RecallApiAnswer,
   type TencentRestClient,
+  TencentRestError,
 } from '../../../src/tencent/rest/client.js';
 import { AdminUserSig } from '../../../src/tencent/rest/usersig.js';
 import { type FakeTencent, startFakeTencent } from '../../fakes/tencent-api.js';
@@ -366,6 +367,42 @@ describe('recallMessages with a scripted client', () => {
       expect(r).toMatchObject({ ok: false, unknown: true });
       expect(r.meaning).toContain('Connection is closed.');
     }
+  });
+
+  it('tells a key that failed after an unanswered try as unknown, and records results as they come', async () => {
+    const { client } = scripted([
+      () => {
+        throw new TencentRestError('Tencent did not answer within 10000 ms', {
+          kind: 'timeout',
+          transient: true,
+        });
+      },
+      () => {
+        throw new TencentRestError('Tencent answered 20001', {
+          kind: 'api',
+          code: 20001,
+          transient: false,
+        });
+      },
+      (msgKeys) => answer(msgKeys.map((k) => [k, 0])),
+    ]);
+    const recorded: string[][] = [];
+    const deps = {
+      client,
+      limiter,
+      logger: silentLogger,
+      backoff: FAST,
+      onResults: async (results: readonly KeyResult[]) => {
+        recorded.push(results.map((r) => r.msgKey));
+        throw new Error('the store is away');
+      },
+    };
+    const [x] = await recallMessages({ account: ACCOUNT, msgKeys: ['x'] }, deps);
+    expect(x).toMatchObject({ ok: false, unknown: true, retCode: 20001 });
+    expect(x?.meaning).toMatch(/earlier try got no answer/);
+    const [y] = await recallMessages({ account: ACCOUNT, msgKeys: ['y'] }, deps);
+    expect(y).toMatchObject({ ok: true });
+    expect(recorded).toEqual([['x'], ['y']]);
   });
 
   it('never reads a top-level OK without a result for a key as recalled', async () => {

@@ -177,7 +177,10 @@ async function recallIfAllowed(
     });
     return;
   }
-  await deps.recall.run(pending, payload.user.id, reply);
+  if (!(await deps.recall.run(pending, payload.user.id, reply))) {
+    // Nothing was started: the button is free for the next try.
+    await deps.store.takeOnce(request.lock).catch(() => undefined);
+  }
 }
 
 /** `feed_recall`: the Recall button of one sent message on a feed post. */
@@ -228,14 +231,18 @@ export function feedRecallAllButton(deps: ListenerDeps) {
     });
     const [first] = sends;
     if (!first) {
-      await client.chat.postEphemeral({
-        channel: where.channel,
-        user: where.payload.user.id,
-        thread_ts: where.postTs,
-        text: record
-          ? 'Every message of this post was already recalled.'
-          : 'The messages of this post are no longer known (posts are remembered 30 days); recall them with `/recall`.',
-      });
+      await client.chat
+        .postEphemeral({
+          channel: where.channel,
+          user: where.payload.user.id,
+          thread_ts: where.postTs,
+          text: record
+            ? 'Every message of this post was already recalled.'
+            : 'The messages of this post are no longer known (posts are remembered 30 days); recall them with `/recall`.',
+        })
+        .catch((error: unknown) =>
+          deps.logger.warn('could not answer a Recall all click', { error }),
+        );
       return;
     }
     await recallFromFeedPost(deps, client, where, {

@@ -4,7 +4,7 @@ import { type RecallOrigin, recallOriginSchema } from '../../../recall/confirmat
 import { RECALL_MODAL_ID } from '../../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../../recall/parse.js';
 import { replyFor } from '../../replies.js';
-import type { ListenerDeps } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 
 const inputValue = z.object({ value: z.string().nullish() }).optional();
 const submissionSchema = z.object({
@@ -58,11 +58,13 @@ export function recallModalSubmission(deps: ListenerDeps) {
     await ack();
     const user = payload.data.user.id;
     const where: RecallOrigin = origin.success ? origin.data : { kind: 'shortcut' };
-    await deps.recall.run(
-      { ...result.request, requestedBy: user, origin: where },
-      user,
-      replyFor(where, client, user),
-    );
+    const reply = replyFor(where, client, user);
+    try {
+      await deps.recall.run({ ...result.request, requestedBy: user, origin: where }, user, reply);
+    } catch (error) {
+      deps.logger.error('a recall from the modal failed', { error });
+      await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
+    }
   };
 }
 
