@@ -6,36 +6,25 @@ import {
   type TencentRestClient,
   TencentRestError,
 } from '../tencent/rest/client.js';
-import { isTransient, isUserSigExpired, meaningOf } from '../tencent/rest/error-codes.js';
+import { isUserSigExpired } from '../tencent/rest/error-codes.js';
 import { type RecallLimiter, RecallQueueFullError } from './limiter.js';
 import { MAX_REASON_BYTES } from './parse.js';
+import {
+  failure,
+  isStopped,
+  type KeyResult,
+  mayHaveTakenEffect,
+  NO_RESULT,
+  unknownResult,
+  type Verdict,
+  verdictOfError,
+  verdictOfRetCode,
+} from './verdicts.js';
+
+export { type KeyResult, NO_RESULT } from './verdicts.js';
 
 /** Tencent's limit on `MsgKeyList`. */
 export const MAX_KEYS_PER_REQUEST = 10;
-/** The RetCode reported for a key Tencent gave no result for (network, HTTP error, queue full). */
-export const NO_RESULT = -1;
-
-/** The outcome of one MsgKey. */
-export interface KeyResult {
-  msgKey: string;
-  /** Tencent said, for this key, that it is recalled. */
-  ok: boolean;
-  /**
-   * Tencent never said what became of this key (no per-key result, an answer that could not be
-   * read, no answer): it may or may not be recalled. Never shown as recalled, nor as failed.
-   */
-  unknown: boolean;
-  /** Tencent's per-key RetCode, its top-level ErrorCode, or `NO_RESULT`. */
-  retCode: number;
-  meaning: string;
-  /** Not recalled, but a later try may succeed ("retry failed"). */
-  transient: boolean;
-  /** How many requests carried this key. */
-  attempts: number;
-  /** Never sent (the limiter refused it: the app stopping, Redis lost): nothing is known. */
-  notSent?: boolean;
-}
-
 export interface RecallInput {
   account: string;
   msgKeys: readonly string[];
@@ -67,86 +56,6 @@ export function validateReason(reason: string | undefined): string | undefined {
     return undefined;
   }
   return `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`;
-}
-
-type Verdict = Omit<KeyResult, 'msgKey' | 'attempts'>;
-
-const recalled: Verdict = {
-  ok: true,
-  unknown: false,
-  retCode: 0,
-  meaning: 'recalled',
-  transient: false,
-};
-
-const failure = (retCode: number, meaning: string, transient: boolean): Verdict => ({
-  ok: false,
-  unknown: false,
-  retCode,
-  meaning,
-  transient,
-});
-
-const unknownResult = (retCode: number, meaning: string): Verdict => ({
-  ok: false,
-  unknown: true,
-  retCode,
-  meaning,
-  transient: true,
-});
-
-/** Tencent's "no such message": after an unanswered try, most likely that try recalled it. */
-const NOT_FOUND = 10030;
-
-/**
- * Whether a request that failed this way may still have reached Tencent and recalled its keys:
- * no answer, or an answer that could not be read. A top-level FAIL was certainly not carried out.
- */
-function mayHaveTakenEffect(error: TencentRestError): boolean {
-  return (
-    error.kind !== 'api' &&
-    !(error.kind === 'http' && error.status !== undefined && error.status < 500)
-  );
-}
-
-/** The limiter will take no more work (the app is stopping): retrying here cannot help. */
-function isStopped(error: unknown): boolean {
-  return (
-    error instanceof Error && /limiter has been stopped|limiter is closed/i.test(error.message)
-  );
-}
-
-/** What a whole-request failure means for each of its keys. */
-function verdictOfError(error: TencentRestError): Verdict {
-  if (mayHaveTakenEffect(error)) {
-    return unknownResult(
-      NO_RESULT,
-      `no result from Tencent (${error.message}): it may have been recalled`,
-    );
-  }
-  return error.code === undefined
-    ? failure(NO_RESULT, error.message, error.transient)
-    : failure(error.code, meaningOf(error.code), error.transient);
-}
-
-/**
- * What a per-key RetCode means, or undefined when the key is worth another request. `uncertain`:
- * an earlier request with this key got no result for it.
- */
-function verdictOfRetCode(
-  retCode: number,
-  lastTry: boolean,
-  uncertain: boolean,
-): Verdict | undefined {
-  if (retCode === 0) return recalled;
-  if (retCode === NOT_FOUND && uncertain) {
-    return unknownResult(
-      NOT_FOUND,
-      'not found now — most likely recalled by an earlier try that got no answer',
-    );
-  }
-  if (isTransient(retCode) && !lastTry) return undefined;
-  return failure(retCode, meaningOf(retCode), isTransient(retCode));
 }
 
 /**

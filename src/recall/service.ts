@@ -10,6 +10,7 @@ import { Answers, type ReplyChannel } from './answers.js';
 import { postAuditOnce } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
+import { RecallHolds } from './holds.js';
 import { type JobState, RecallJobs } from './jobs.js';
 import { renderResults } from './report.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
@@ -38,8 +39,6 @@ export interface RecallServiceOptions {
 
 /** How often a long recall may update its progress message (Slack rate limits updates). */
 const PROGRESS_EVERY_MS = 2_000;
-/** A replica running a job holds it this long, renewed while it runs. */
-const LEASE_MS = 30_000;
 /** How often unfinished jobs (of a crashed run, or a dead replica) are looked for. */
 const RESUME_EVERY_MS = 15_000;
 /** Tries to tell the person (a resumed job tries again) before the job is given up. */
@@ -53,17 +52,14 @@ const MAX_ANSWER_TRIES = 10;
 export class RecallService {
   private readonly jobs: RecallJobs;
   private readonly answers: Answers;
-  private readonly running = new Map<string, Promise<void>>();
-  /** Jobs this instance is starting or running: no second run of them here. */
-  private readonly reserved = new Set<string>();
-  /** This instance, as the holder of the leases of the jobs it runs (Redis). */
-  private readonly owner = randomUUID();
+  private readonly holds: RecallHolds;
   private stopping = false;
   private resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RecallServiceOptions) {
     this.jobs = new RecallJobs(options.store);
     this.answers = new Answers(options.slack);
+    this.holds = new RecallHolds(options.store, Boolean(options.shared), options.logger);
   }
 
   /**
@@ -94,21 +90,20 @@ export class RecallService {
     const log = this.logFor(pending, confirmedBy);
     if (!(await this.authorize(confirmedBy, reply, pending)).allowed) return false;
     const id = randomUUID();
-    // Held before the job is visible: no resume, here or on another replica, can start it too.
-    this.reserved.add(id);
     let state: JobState;
     try {
-      if (this.options.shared) await this.options.store.lease(leaseKey(id), this.owner, LEASE_MS);
+      // Held before the job is visible: no resume, here or on another replica, can start it too.
+      await this.holds.take(id);
       const job = await this.jobs.create(pending, confirmedBy, id);
       state = { job, known: new Map(), sent: new Set(pending.uncertain ?? []) };
     } catch (error) {
-      this.reserved.delete(id);
+      await this.holds.release(id);
       log.error('could not store the recall before sending it', { error });
       const text = ':x: The recall could not be stored, so nothing was sent; try again.';
       await this.answers.tell(reply, { text }, confirmedBy, log);
       return false;
     }
-    await this.track(id, () => this.execute(state, reply, log));
+    await this.holds.run(id, () => this.execute(state, reply, log));
     return true;
   }
 
@@ -126,9 +121,9 @@ export class RecallService {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.resumeTimer);
-    await Promise.race([Promise.allSettled([...this.running.values()]), sleep(timeoutMs)]);
+    await Promise.race([Promise.allSettled(this.holds.runs()), sleep(timeoutMs)]);
     // What still runs is cut with the process: another replica may take it at once.
-    await Promise.all([...this.running.keys()].map((id) => this.release(id)));
+    await this.holds.releaseAll();
   }
 
   private async resumeAll(): Promise<void> {
@@ -141,74 +136,31 @@ export class RecallService {
       return;
     }
     for (const id of ids) {
-      if (this.stopping || this.reserved.has(id)) continue;
-      this.reserved.add(id);
+      if (this.stopping) return;
       void this.resume(id).catch((error: unknown) => {
-        this.reserved.delete(id);
+        void this.holds.release(id);
         logger.warn('could not resume a recall', { error, job: id });
       });
     }
   }
 
   private async resume(id: string): Promise<void> {
-    const { store, logger, replyFor, shared } = this.options;
-    if (shared && !(await store.lease(leaseKey(id), this.owner, LEASE_MS))) {
-      this.reserved.delete(id);
-      return;
-    }
+    const { logger, replyFor } = this.options;
+    if (!(await this.holds.take(id))) return;
     const state = await this.jobs.load(id);
     if (!state) {
       if (state === null) {
         logger.error('a stored recall cannot be read; it is dropped', { job: id });
         await this.jobs.finish(id);
       }
-      await this.release(id);
+      await this.holds.release(id);
       return;
     }
     const { job } = state;
     const log = this.logFor(job.pending, job.confirmedBy);
     log.info('resuming an interrupted recall', { job: id, known: state.known.size });
     const reply = replyFor(job.pending.origin, job.confirmedBy, job.progress);
-    await this.track(id, () => this.execute(state, reply, log));
-  }
-
-  /** Runs a job while holding it (renewing its lease with Redis), then lets go of it. */
-  private async track(id: string, execute: () => Promise<void>): Promise<void> {
-    const { store, shared, logger } = this.options;
-    const renew = shared
-      ? setInterval(() => {
-          void store.lease(leaseKey(id), this.owner, LEASE_MS).then(
-            (held) => {
-              if (!held) logger.warn('another replica took a recall over', { job: id });
-            },
-            () => undefined,
-          );
-        }, LEASE_MS / 3)
-      : undefined;
-    const execution = execute();
-    this.running.set(id, execution);
-    try {
-      await execution;
-    } finally {
-      clearInterval(renew);
-      this.running.delete(id);
-      await this.release(id);
-    }
-  }
-
-  private async release(id: string): Promise<void> {
-    this.reserved.delete(id);
-    if (this.options.shared) {
-      await this.options.store.unlease(leaseKey(id), this.owner).catch(() => undefined);
-    }
-  }
-
-  /** With Redis, a request goes only while this instance still holds the job. */
-  private async stillHeld(id: string): Promise<void> {
-    if (!this.options.shared) return;
-    if (!(await this.options.store.lease(leaseKey(id), this.owner, LEASE_MS))) {
-      throw new Error('another replica took this recall over');
-    }
+    await this.holds.run(id, () => this.execute(state, reply, log));
   }
 
   private logFor(pending: PendingRecall, user: string): Logger {
@@ -242,7 +194,7 @@ export class RecallService {
           known: state.known,
           uncertain: state.sent,
           onSending: async (keys) => {
-            await this.stillHeld(job.id);
+            await this.holds.confirm(job.id);
             await this.jobs.markSent(job, keys);
           },
           onResults: (answered) => this.jobs.saveResults(job, answered),
@@ -345,8 +297,4 @@ export class RecallService {
       log.warn('could not update the recall message', { error });
     }
   }
-}
-
-function leaseKey(jobId: string): string {
-  return `recall-run:${jobId}`;
 }
