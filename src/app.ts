@@ -11,7 +11,7 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { RecallAuthorizer } from './recall/authorize.js';
-import { closeRecallLimiters, clusteredOptions, getRecallLimiter } from './recall/limiter.js';
+import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
@@ -90,6 +90,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
 
+  // One limiter per app: every recall of every user shares it, since Tencent counts per app;
+  // with Redis, every replica shares it too.
+  const recallLimiter = createRecallLimiter(
+    config.tencent.sdkAppId,
+    { ratePerSecond: config.recall.ratePerSecond, logger: logger.child({ component: 'limiter' }) },
+    config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
+  );
   const recall = new RecallService({
     store,
     authorizer: new RecallAuthorizer({
@@ -112,15 +119,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         }),
         logger: logger.child({ component: 'tencent' }),
       }),
-      limiter: getRecallLimiter(
-        config.tencent.sdkAppId,
-        {
-          ratePerSecond: config.recall.ratePerSecond,
-          logger: logger.child({ component: 'limiter' }),
-        },
-        // With Redis, every replica shares the one per-app budget.
-        config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
-      ),
+      limiter: recallLimiter,
       logger: logger.child({ component: 'recall' }),
       ...(options.recallBackoff ? { backoff: options.recallBackoff } : {}),
     },
@@ -195,7 +194,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Recalls in flight get up to 10 s; what is not sent by then resumes after the restart.
       const recalls = (async () => {
         const stopped = recall.stop(10_000);
-        await closeRecallLimiters();
+        await recallLimiter.close();
         await stopped;
       })();
       // Requests in flight are answered (Connection: close); after 10 s what is left is cut.

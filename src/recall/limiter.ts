@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type Logger, silentLogger } from '../log.js';
+import { type Pace, paceFor } from './pace.js';
 
 /** A recall refused before it was sent: too many requests already wait for their turn. */
 export class RecallQueueFullError extends Error {
@@ -12,8 +13,16 @@ export class RecallQueueFullError extends Error {
   }
 }
 
-/** How bottleneck rejects a job its `highWater` strategy dropped. */
-const DROPPED = 'This job has been dropped by Bottleneck';
+/** A request that never got its turn: the limiter was closed, or its Redis did not answer. */
+export class RecallLimiterError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'closed' | 'unavailable',
+  ) {
+    super(message);
+    this.name = 'RecallLimiterError';
+  }
+}
 
 export interface RecallLimiterOptions {
   /** Requests per second to Tencent (its documented limit for this API is 200). */
@@ -29,50 +38,111 @@ export interface RecallLimiter {
   schedule<T>(fn: () => Promise<T>): Promise<T>;
   /** Requests accepted and not yet started. */
   waiting(): number;
-  /** Drops what waits, waits for what runs, and disconnects a clustered datastore. */
+  /** The pace it keeps. */
+  readonly pace: Pace;
+  /** Refuses what waits, waits for what runs, and disconnects a clustered datastore. */
   close(): Promise<void>;
 }
 
-/**
- * The spacing between request starts. Locally `1000 / rate` exactly: bottleneck only adds
- * `minTime` to the next start, so 300/s is 3.33 ms. On Redis it must be a whole number (its
- * Lua scripts pass it to `PEXPIRE`, which refuses a fraction and wedges every recall), and it
- * keeps a 5 % margin: replicas' first requests arrive bunched, which at exactly the rate tips a
- * one-second window over Tencent's limit.
- */
-export function spacingMs(ratePerSecond: number, clustered: boolean): number {
-  return clustered ? Math.ceil(1050 / ratePerSecond) : 1000 / ratePerSecond;
+interface Waiting {
+  start: () => void;
+  refuse: (error: Error) => void;
 }
 
 /**
- * A limiter that spaces request starts (see `spacingMs`). Spacing, not a reservoir: a reservoir
- * refill releases a burst over the per-second limit.
+ * A limiter that starts requests in ticks (see `paceFor`): bottleneck spaces the ticks, one job
+ * each, and every tick starts the next `perTick` requests waiting here. Clustered on Redis, every
+ * replica's ticks share one schedule, so the whole fleet keeps the rate.
  *
- * `bottleneckOptions` is for clustering many replicas on one Redis, e.g.
- * `{ datastore: 'ioredis', clientOptions, id: 'recall-<sdkAppId>' }`.
+ * `bottleneckOptions` is for clustering, e.g. `clusteredOptions(redisUrl)`.
  */
 export function createRecallLimiter(
   sdkAppId: number,
   options: RecallLimiterOptions,
   bottleneckOptions: Bottleneck.ConstructorOptions = {},
 ): RecallLimiter {
+  const pace = paceFor(options.ratePerSecond);
   const maxQueued = options.maxQueued ?? 5000;
   const logger = options.logger ?? silentLogger;
+  /**
+   * A tick not granted within this long means the datastore does not answer (slots come at
+   * least every `everyMs`, and other replicas' ticks go first at most a few times).
+   */
+  const stallMs = Math.max(10_000, 20 * pace.everyMs);
   const build = () => {
     const limiter = new Bottleneck({
       id: `recall-${sdkAppId}`,
-      minTime: spacingMs(options.ratePerSecond, bottleneckOptions.datastore === 'ioredis'),
+      minTime: pace.everyMs,
       maxConcurrent: null,
-      // Inert while maxConcurrent is null (bottleneck then moves every job out of its queue at
-      // once, into timers), hence the count below; kept so a concurrency cap would still be bounded.
-      highWater: maxQueued,
-      strategy: Bottleneck.strategy.OVERFLOW,
       ...bottleneckOptions,
     });
     limiter.on('error', (error: unknown) => logger.error('recall limiter error', { error }));
     return limiter;
   };
   let bottleneck = build();
+  const queue: Waiting[] = [];
+  const running = new Set<Promise<unknown>>();
+  let ticking = false;
+  let closed: Promise<void> | undefined;
+  let stallTimer: NodeJS.Timeout | undefined;
+
+  const refuseAll = (error: Error) => {
+    for (const waiting of queue.splice(0)) waiting.refuse(error);
+  };
+
+  /** Keeps one tick asked for while requests wait. */
+  const pump = () => {
+    if (ticking || closed || queue.length === 0) return;
+    ticking = true;
+    const limiter = bottleneck;
+    let ran = false;
+    const armStall = () => {
+      stallTimer = setTimeout(() => {
+        logger.warn('recall limiter: no turn granted; the requests waiting are refused', {
+          waitedMs: stallMs,
+        });
+        refuseAll(
+          new RecallLimiterError(
+            `the rate limiter did not give a turn within ${stallMs / 1000} s (is Redis reachable?)`,
+            'unavailable',
+          ),
+        );
+        // The tick stays asked for (it may still come); requests that wait meanwhile are bounded too.
+        armStall();
+      }, stallMs);
+      stallTimer.unref();
+    };
+    armStall();
+    limiter
+      .schedule(async () => {
+        ran = true;
+        clearTimeout(stallTimer);
+        for (const waiting of queue.splice(0, pace.perTick)) waiting.start();
+      })
+      .then(
+        () => undefined,
+        async (error: unknown) => {
+          clearTimeout(stallTimer);
+          if (ran || closed) return;
+          if (isLostClusterState(error)) {
+            await rebuild(limiter);
+            return;
+          }
+          logger.warn('recall limiter could not give a turn', { error });
+          refuseAll(
+            new RecallLimiterError(
+              `the rate limiter could not be reached (${error instanceof Error ? error.message : String(error)})`,
+              'unavailable',
+            ),
+          );
+        },
+      )
+      .finally(() => {
+        ticking = false;
+        pump();
+      });
+  };
+
   let rebuilt: Promise<void> | undefined;
   /** A clustered limiter whose Redis keys vanished: drop it and register a fresh one, once. */
   const rebuild = (broken: Bottleneck) => {
@@ -86,54 +156,41 @@ export function createRecallLimiter(
       .then(() => undefined);
     return rebuilt;
   };
-  let waiting = 0;
-  let closed: Promise<void> | undefined;
 
   return {
-    async schedule<T>(fn: () => Promise<T>): Promise<T> {
-      // Queued jobs live in this process whatever the datastore: bound them here.
-      if (waiting >= maxQueued) throw new RecallQueueFullError(maxQueued);
-      waiting += 1;
-      let counted = true;
-      const started = () => {
-        if (counted) waiting -= 1;
-        counted = false;
-      };
-      try {
-        for (let attempt = 0; ; attempt++) {
-          const limiter = bottleneck;
-          let ran = false;
-          try {
-            return await limiter.schedule(() => {
-              ran = true;
-              started();
-              return fn();
-            });
-          } catch (error) {
-            // The job never ran, so it is safe to schedule it again on a fresh limiter.
-            if (!ran && attempt < 3 && isLostClusterState(error)) {
-              await rebuild(limiter);
-              continue;
-            }
-            throw error;
-          }
-        }
-      } catch (error) {
-        if (error instanceof Bottleneck.BottleneckError && error.message === DROPPED) {
-          throw new RecallQueueFullError(maxQueued);
-        }
-        throw error;
-      } finally {
-        started();
-      }
+    pace,
+    schedule<T>(fn: () => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(closedError());
+      // Waiting requests live in this process whatever the datastore: bound them here.
+      if (queue.length >= maxQueued) return Promise.reject(new RecallQueueFullError(maxQueued));
+      return new Promise<T>((resolve, reject) => {
+        queue.push({
+          start: () => {
+            const run = Promise.resolve().then(fn);
+            running.add(run);
+            run.then(resolve, reject).finally(() => running.delete(run));
+          },
+          refuse: reject,
+        });
+        pump();
+      });
     },
-    waiting: () => waiting,
+    waiting: () => queue.length,
     close() {
-      // bottleneck's stop() rejects when called twice; closing twice should just wait.
-      closed ??= bottleneck.stop({ dropWaitingJobs: true }).then(() => bottleneck.disconnect());
+      closed ??= (async () => {
+        clearTimeout(stallTimer);
+        refuseAll(closedError());
+        await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
+        await Promise.allSettled([...running]);
+        await bottleneck.disconnect().catch(() => undefined);
+      })();
       return closed;
     },
   };
+}
+
+function closedError(): RecallLimiterError {
+  return new RecallLimiterError('the recall limiter is closed (the app is stopping)', 'closed');
 }
 
 /**
@@ -166,31 +223,9 @@ function redisClientOptions(redisUrl: string): RedisOptions {
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    // Redis gone is told at once (and the request retried later), not queued until it returns.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2_000,
   };
-}
-
-const limiters = new Map<number, RecallLimiter>();
-
-/**
- * The one limiter of an SDKAppID for the whole process: every recall of every user shares it,
- * since Tencent counts requests per app. The first call's options win.
- */
-export function getRecallLimiter(
-  sdkAppId: number,
-  options: RecallLimiterOptions,
-  bottleneckOptions?: Bottleneck.ConstructorOptions,
-): RecallLimiter {
-  let limiter = limiters.get(sdkAppId);
-  if (!limiter) {
-    limiter = createRecallLimiter(sdkAppId, options, bottleneckOptions);
-    limiters.set(sdkAppId, limiter);
-  }
-  return limiter;
-}
-
-/** Closes and forgets every shared limiter (shutdown, and between tests). */
-export async function closeRecallLimiters(): Promise<void> {
-  const all = [...limiters.values()];
-  limiters.clear();
-  await Promise.all(all.map((limiter) => limiter.close()));
 }

@@ -1,5 +1,6 @@
 import type { TencentRestError } from '../tencent/rest/client.js';
 import { isTransient, meaningOf } from '../tencent/rest/error-codes.js';
+import { RecallLimiterError } from './limiter.js';
 
 /** What becomes of keys: Tencent's answers (or their absence) read as results. */
 
@@ -69,9 +70,7 @@ export function mayHaveTakenEffect(error: TencentRestError): boolean {
 
 /** The limiter will take no more work (the app is stopping): retrying here cannot help. */
 export function isStopped(error: unknown): boolean {
-  return (
-    error instanceof Error && /limiter has been stopped|limiter is closed/i.test(error.message)
-  );
+  return error instanceof RecallLimiterError && error.code === 'closed';
 }
 
 /** What a whole-request failure means for each of its keys. */

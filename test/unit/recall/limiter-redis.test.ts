@@ -5,16 +5,18 @@ import {
   createRecallLimiter,
   isLostClusterState,
   type RecallLimiter,
-  spacingMs,
+  RecallLimiterError,
 } from '../../../src/recall/limiter.js';
+import { measureRate } from '../../helpers/rates.js';
+import { type RedisServer, startRedisServer } from '../../helpers/redis-server.js';
 
 // A database of its own: this file flushes it to make bottleneck lose its keys.
 const URL = process.env.REDIS_LIMITER_TEST_URL ?? 'redis://127.0.0.1:6379/12';
 const admin = new Redis(URL);
 const open: RecallLimiter[] = [];
 
-function limiter(sdkAppId: number, ratePerSecond: number): RecallLimiter {
-  const made = createRecallLimiter(sdkAppId, { ratePerSecond }, clusteredOptions(URL));
+function limiter(sdkAppId: number, ratePerSecond: number, url = URL): RecallLimiter {
+  const made = createRecallLimiter(sdkAppId, { ratePerSecond }, clusteredOptions(url));
   open.push(made);
   return made;
 }
@@ -64,13 +66,6 @@ describe('recall limiter on Redis', () => {
     expect(results).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it('spaces clustered starts by a whole number of ms with a margin', () => {
-    expect(spacingMs(200, false)).toBe(5);
-    expect(spacingMs(300, false)).toBeCloseTo(3.333, 2);
-    expect(spacingMs(200, true)).toBe(6);
-    expect(spacingMs(30, true)).toBe(35);
-  });
-
   it('keeps working after Redis loses its keys (flush or restart)', async () => {
     const id = 901_000 + Math.floor(Math.random() * 1000);
     const a = limiter(id, 50);
@@ -82,5 +77,45 @@ describe('recall limiter on Redis', () => {
       Array.from({ length: 5 }, (_, i) => a.schedule(async () => i)),
     );
     expect(results).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  // Two limiters with one id are two replicas: together within 5 % of the rate, never over.
+  it.each([50, 200, 1000])(
+    'keeps %i/s across two replicas within 5 percent, never over in any second',
+    async (rate) => {
+      const id = 903_000 + rate * 10 + Math.floor(Math.random() * 10);
+      const measured = await measureRate([limiter(id, rate), limiter(id, rate)], rate, 2);
+      expect(measured.mostInASecond).toBeLessThanOrEqual(rate);
+      expect(measured.rate).toBeGreaterThanOrEqual(0.95 * rate);
+    },
+  );
+
+  it('refuses at once while its Redis is gone (not sent, no wait), and works again after', async () => {
+    const redis: RedisServer = await startRedisServer();
+    try {
+      const id = 904_000 + Math.floor(Math.random() * 1000);
+      const l = limiter(id, 50, redis.url);
+      expect(await l.schedule(async () => 'before')).toBe('before');
+      await redis.stop();
+      let ran = false;
+      const refused = await l
+        .schedule(async () => {
+          ran = true;
+        })
+        .catch((error: unknown) => error);
+      expect(ran).toBe(false);
+      expect(refused).toBeInstanceOf(RecallLimiterError);
+      expect((refused as RecallLimiterError).code).toBe('unavailable');
+      await redis.start();
+      // ioredis reconnects on its own; the limiter registers again if Redis lost its keys.
+      let after: unknown;
+      for (let i = 0; i < 50 && after !== 'after'; i++) {
+        after = await l.schedule(async () => 'after').catch((error: unknown) => error);
+        if (after !== 'after') await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(after).toBe('after');
+    } finally {
+      await redis.close();
+    }
   });
 });

@@ -2,11 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { chunk } from '../../../src/lib/lists.js';
 import { silentLogger } from '../../../src/log.js';
 import {
-  closeRecallLimiters,
   createRecallLimiter,
-  getRecallLimiter,
   type RecallLimiter,
-  RecallQueueFullError,
 } from '../../../src/recall/limiter.js';
 import {
   type KeyResult,
@@ -42,16 +39,6 @@ function processedCounts(fake: FakeTencent): Map<string, number> {
 }
 
 /** The most events in any window of `windowMs`, from sorted times. */
-function maxInWindow(times: number[], windowMs: number): number {
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[start] ?? 0) <= (times[end] ?? 0) - windowMs) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
-
 describe('validateReason and chunk', () => {
   it('counts the reason in bytes of UTF-8', () => {
     expect(validateReason(undefined)).toBeUndefined();
@@ -431,57 +418,7 @@ describe('recallMessages with a scripted client', () => {
   });
 });
 
-describe('recall limiter', () => {
-  afterEach(async () => {
-    await closeRecallLimiters();
-  });
-
-  it('is one limiter per SDKAppID for the whole process', async () => {
-    const a = getRecallLimiter(1, { ratePerSecond: 200 });
-    expect(getRecallLimiter(1, { ratePerSecond: 10 })).toBe(a);
-    expect(getRecallLimiter(2, { ratePerSecond: 200 })).not.toBe(a);
-    await closeRecallLimiters();
-    expect(getRecallLimiter(1, { ratePerSecond: 200 })).not.toBe(a);
-  });
-
-  it('spaces 50 requests at 200/s: never more than 200 in a second, 5 ms apart', async () => {
-    const limiter = getRecallLimiter(SDKAPPID, { ratePerSecond: 200 });
-    const starts: number[] = [];
-    const scheduledAt = performance.now();
-    await Promise.all(
-      Array.from({ length: 50 }, () =>
-        limiter.schedule(async () => {
-          starts.push(performance.now());
-        }),
-      ),
-    );
-    expect(starts).toHaveLength(50);
-    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(200);
-    // Unlimited, all 50 would start at once. Spaced, the last starts at least 49 × 5 ms after
-    // they were scheduled (timers never fire early; 1 ms for clock rounding). A lower bound
-    // only: a busy machine makes it longer, never shorter.
-    expect(Math.max(...starts) - scheduledAt).toBeGreaterThanOrEqual(49 * 5 - 1);
-  });
-
-  it('refuses clearly, without queueing, when maxQueued requests wait', async () => {
-    const limiter = createRecallLimiter(SDKAPPID, { ratePerSecond: 50, maxQueued: 3 });
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => limiter.schedule(async () => i)),
-    );
-    expect(outcomes.slice(0, 3)).toEqual(
-      [0, 1, 2].map((value) => ({ status: 'fulfilled', value })),
-    );
-    for (const refused of outcomes.slice(3)) {
-      expect(refused.status).toBe('rejected');
-      const reason = (refused as PromiseRejectedResult).reason;
-      expect(reason).toBeInstanceOf(RecallQueueFullError);
-      expect(String(reason)).toMatch(/Too many recall requests are waiting \(3\)/);
-    }
-    expect(limiter.waiting()).toBe(0);
-    await expect(limiter.schedule(async () => 'again')).resolves.toBe('again');
-    await limiter.close();
-  });
-
+describe('recall when the limiter refuses', () => {
   it('gives the keys of refused requests a transient answer', async () => {
     const limiter = createRecallLimiter(SDKAPPID, { ratePerSecond: 50, maxQueued: 1 });
     const client: TencentRestClient = {
