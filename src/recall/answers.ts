@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import { headline, type RecallSummary, resultsCsv } from './report.js';
+import { headline, type RecallSummary, renderResults, resultsCsv } from './report.js';
 
 export interface SlackMessage {
   text: string;
@@ -48,6 +48,25 @@ export class Answers {
       log.error('could not tell the person the result of their recall', { error });
       return false;
     }
+  }
+
+  /**
+   * Tells `userId` every key's result: in the reply when it fits, else in a file sent to them in
+   * a direct message and named in the reply. True once they are told.
+   */
+  async results(
+    reply: ReplyChannel,
+    summary: RecallSummary,
+    userId: string,
+    retryConfirmationId: string | undefined,
+    log: Logger,
+  ): Promise<boolean> {
+    let answer = renderResults(summary, { retryConfirmationId });
+    if (!answer.complete) {
+      const fileName = await this.sendResultsFile(summary, userId, log);
+      answer = renderResults(summary, { retryConfirmationId, fileName });
+    }
+    return this.tell(reply, answer, userId, log);
   }
 
   /** Every key's result as a CSV file in a direct message to the person; its name, if sent. */

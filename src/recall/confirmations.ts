@@ -64,3 +64,23 @@ export async function takeConfirmation(
   if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
   return readPending(await store.takeOnce(keyOf(id)));
 }
+
+/**
+ * The confirmation behind "Retry failed": the keys that failed transiently, with those whose
+ * result is unknown marked as such. Undefined when none can be retried or it cannot be stored.
+ */
+export async function createRetryConfirmation(
+  store: Store,
+  pending: PendingRecall,
+  results: readonly { msgKey: string; ok: boolean; transient: boolean; unknown: boolean }[],
+  requestedBy: string,
+): Promise<string | undefined> {
+  const retryable = results.filter((r) => !r.ok && r.transient).map((r) => r.msgKey);
+  if (retryable.length === 0) return undefined;
+  return createConfirmation(store, {
+    ...pending,
+    msgKeys: retryable,
+    uncertain: results.filter((r) => r.unknown).map((r) => r.msgKey),
+    requestedBy,
+  }).catch(() => undefined);
+}

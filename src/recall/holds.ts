@@ -42,10 +42,12 @@ export class RecallHolds {
 
   /** Throws unless this instance still holds the job (checked before each request). */
   async confirm(id: string): Promise<void> {
-    if (!this.shared) return;
-    if (!(await this.store.lease(leaseKey(id), this.owner, LEASE_MS))) {
-      throw new Error('another replica took this recall over');
-    }
+    if (!(await this.holds(id))) throw new Error('another replica took this recall over');
+  }
+
+  /** Whether this instance still holds the job (and extends its lease); throws when unsure. */
+  async holds(id: string): Promise<boolean> {
+    return !this.shared || (await this.store.lease(leaseKey(id), this.owner, LEASE_MS));
   }
 
   /** Runs a taken job, renewing its lease, then lets go of it. */

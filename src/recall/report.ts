@@ -191,3 +191,34 @@ export function renderAudit(
   const text = `:scroll: <@${userId}> recalled ${c.total} message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\` via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** The progress note a recall keeps up to date while it runs. */
+export const progressNotes = {
+  starting: (total: number, account: string, resumed: boolean): string =>
+    resumed
+      ? `:hourglass_flowing_sand: Resuming the recall of ${plural(total, 'message')} of ${inlineCode(account, 200)} after an interruption…`
+      : `:hourglass_flowing_sand: Recalling ${plural(total, 'message')} of ${inlineCode(account, 200)}…`,
+  step: (done: number, all: number): string =>
+    `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
+  /** Some keys could not be sent by our side: what is known so far, and what happens next. */
+  paused: (results: readonly KeyResult[], retryEveryMs: number): string => {
+    const waiting = results.filter((r) => r.interrupted);
+    const why = waiting.some((r) => r.interrupted === 'limiter')
+      ? 'the shared rate limiter (Redis) cannot be reached'
+      : 'they could not be recorded before sending (our storage is unavailable)';
+    const recalled = results.filter((r) => r.ok).length;
+    return (
+      `:warning: Recalled ${recalled} of ${results.length} so far. ${plural(waiting.length, 'message')} could not be sent yet: ${why}. ` +
+      `They are sent by themselves once that is resolved (tried every ${Math.round(retryEveryMs / 1000)} s), and every result will be told here.`
+    );
+  },
+};
+
+/** A key's outcome as counted in `recallbot_recalls_total`. */
+export function outcomeOf(r: KeyResult): 'recalled' | 'unknown' | 'failed_transient' | 'failed' {
+  if (r.ok) return 'recalled';
+  if (r.unknown) return 'unknown';
+  return r.transient ? 'failed_transient' : 'failed';
+}

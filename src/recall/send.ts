@@ -11,6 +11,7 @@ import { type RecallLimiter, RecallQueueFullError } from './limiter.js';
 import { MAX_REASON_BYTES } from './parse.js';
 import {
   failure,
+  interruptionOf,
   isStopped,
   type KeyResult,
   mayHaveTakenEffect,
@@ -120,6 +121,7 @@ async function recallGroup(
               `an earlier try got no answer and may have recalled it; then: ${given.meaning}`,
             ),
             ...(given.notSent ? { notSent: true } : {}),
+            ...(given.interrupted ? { interrupted: given.interrupted } : {}),
           }
         : given;
     const result = { msgKey: key, attempts: attempts.get(key) ?? 0, ...verdict };
@@ -178,9 +180,13 @@ async function recallGroup(
           waitFirst = true;
           continue;
         }
-        const verdict = reached
+        const verdict: Verdict = reached
           ? unknownResult(NO_RESULT, `no result (${message}): it may have been recalled`)
-          : { ...failure(NO_RESULT, `not sent (${message})`, true), notSent: true };
+          : {
+              ...failure(NO_RESULT, `not sent (${message})`, true),
+              notSent: true,
+              interrupted: interruptionOf(error),
+            };
         for (const key of sent) settle(key, verdict);
         await record();
         break;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import { inlineCode } from '../feed/escape.js';
 import type { Reconciler } from '../feed/reconcile.js';
 import type { Metrics } from '../http/metrics.js';
 import { sleep } from '../lib/sleep.js';
@@ -9,10 +8,11 @@ import type { Store } from '../store/store.js';
 import { Answers, type ReplyChannel } from './answers.js';
 import { postAuditOnce } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
-import { createConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
+import { createRetryConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
 import { RecallHolds } from './holds.js';
 import { type JobState, RecallJobs } from './jobs.js';
-import { renderResults } from './report.js';
+import { outcomeOf, progressNotes } from './report.js';
+import { RESUME_EVERY_MS, RecallResumer } from './resume.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
 
 export type { ReplyChannel, SlackMessage } from './answers.js';
@@ -39,8 +39,6 @@ export interface RecallServiceOptions {
 
 /** How often a long recall may update its progress message (Slack rate limits updates). */
 const PROGRESS_EVERY_MS = 2_000;
-/** How often unfinished jobs (of a crashed run, or a dead replica) are looked for. */
-const RESUME_EVERY_MS = 15_000;
 /** Tries to tell the person (a resumed job tries again) before the job is given up. */
 const MAX_ANSWER_TRIES = 10;
 
@@ -54,12 +52,22 @@ export class RecallService {
   private readonly answers: Answers;
   private readonly holds: RecallHolds;
   private stopping = false;
-  private resumeTimer: NodeJS.Timeout | undefined;
+  private readonly resumer: RecallResumer;
 
   constructor(private readonly options: RecallServiceOptions) {
     this.jobs = new RecallJobs(options.store);
     this.answers = new Answers(options.slack);
     this.holds = new RecallHolds(options.store, Boolean(options.shared), options.logger);
+    this.resumer = new RecallResumer(this.jobs, this.holds, options.logger, (state) => {
+      const { job } = state;
+      const log = this.logFor(job.pending, job.confirmedBy);
+      log.info('resuming an interrupted recall', { job: job.id, known: state.known.size });
+      return this.execute(
+        state,
+        options.replyFor(job.pending.origin, job.confirmedBy, job.progress),
+        log,
+      );
+    });
   }
 
   /**
@@ -107,11 +115,9 @@ export class RecallService {
     return true;
   }
 
-  /** Resumes the jobs no live run holds: at start (a crash), then now and then (a dead replica). */
+  /** Resumes the jobs no live run holds: at start (a crash), then now and then. */
   start(): void {
-    void this.resumeAll();
-    this.resumeTimer = setInterval(() => void this.resumeAll(), RESUME_EVERY_MS);
-    this.resumeTimer.unref();
+    this.resumer.start();
   }
 
   /**
@@ -120,47 +126,10 @@ export class RecallService {
    */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    clearInterval(this.resumeTimer);
+    this.resumer.stop();
     await Promise.race([Promise.allSettled(this.holds.runs()), sleep(timeoutMs)]);
     // What still runs is cut with the process: another replica may take it at once.
     await this.holds.releaseAll();
-  }
-
-  private async resumeAll(): Promise<void> {
-    const { logger } = this.options;
-    let ids: string[];
-    try {
-      ids = await this.jobs.ids();
-    } catch (error) {
-      logger.warn('could not look for recalls to resume', { error });
-      return;
-    }
-    for (const id of ids) {
-      if (this.stopping) return;
-      void this.resume(id).catch((error: unknown) => {
-        void this.holds.release(id);
-        logger.warn('could not resume a recall', { error, job: id });
-      });
-    }
-  }
-
-  private async resume(id: string): Promise<void> {
-    const { logger, replyFor } = this.options;
-    if (!(await this.holds.take(id))) return;
-    const state = await this.jobs.load(id);
-    if (!state) {
-      if (state === null) {
-        logger.error('a stored recall cannot be read; it is dropped', { job: id });
-        await this.jobs.finish(id);
-      }
-      await this.holds.release(id);
-      return;
-    }
-    const { job } = state;
-    const log = this.logFor(job.pending, job.confirmedBy);
-    log.info('resuming an interrupted recall', { job: id, known: state.known.size });
-    const reply = replyFor(job.pending.origin, job.confirmedBy, job.progress);
-    await this.holds.run(id, () => this.execute(state, reply, log));
   }
 
   private logFor(pending: PendingRecall, user: string): Logger {
@@ -179,9 +148,7 @@ export class RecallService {
     // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
     let progressSent = this.progress(
       reply,
-      job.progress
-        ? `:hourglass_flowing_sand: Resuming the recall of ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)} after a restart…`
-        : `:hourglass_flowing_sand: Recalling ${total} message${total === 1 ? '' : 's'} of ${inlineCode(pending.account, 200)}…`,
+      progressNotes.starting(total, pending.account, Boolean(job.progress)),
       log,
     ).then(() => this.rememberProgress(state, reply, log));
     let lastProgress = Date.now();
@@ -202,11 +169,7 @@ export class RecallService {
             if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
             lastProgress = Date.now();
             progressSent = progressSent.then(() =>
-              this.progress(
-                reply,
-                `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
-                log,
-              ),
+              this.progress(reply, progressNotes.step(done, all), log),
             );
           },
         },
@@ -220,8 +183,8 @@ export class RecallService {
       return;
     }
     await progressSent;
-    if (this.stopping && results.some((r) => r.notSent)) {
-      log.info('recall interrupted by a stop; it resumes after the restart', { job: job.id });
+    if (results.some((r) => r.interrupted)) {
+      await this.pause(state, results, reply, log);
       return;
     }
     await this.answer(state, results, reply, log);
@@ -235,38 +198,27 @@ export class RecallService {
   ): Promise<void> {
     const { job } = state;
     const { pending, confirmedBy } = job;
-    for (const r of results) {
-      const outcome = r.ok
-        ? 'recalled'
-        : r.unknown
-          ? 'unknown'
-          : r.transient
-            ? 'failed_transient'
-            : 'failed';
-      this.options.metrics.recalls.inc({ outcome });
-    }
+    for (const r of results) this.options.metrics.recalls.inc({ outcome: outcomeOf(r) });
     log.info('recall done', {
       recalled: results.filter((r) => r.ok).length,
       origin: pending.origin.kind,
     });
     const summary = { account: pending.account, reason: pending.reason, results };
-    const retryable = results.filter((r) => !r.ok && r.transient).map((r) => r.msgKey);
-    const retryConfirmationId = retryable.length
-      ? await createConfirmation(this.options.store, {
-          ...pending,
-          msgKeys: retryable,
-          uncertain: results.filter((r) => r.unknown).map((r) => r.msgKey),
-          requestedBy: confirmedBy,
-        }).catch(() => undefined)
-      : undefined;
+    const retryConfirmationId = await createRetryConfirmation(
+      this.options.store,
+      pending,
+      results,
+      confirmedBy,
+    );
     const audited = await postAuditOnce({ ...this.options, jobs: this.jobs }, job, summary, log);
     if (!job.answered) {
-      let answer = renderResults(summary, { retryConfirmationId });
-      if (!answer.complete) {
-        const fileName = await this.answers.sendResultsFile(summary, confirmedBy, log);
-        answer = renderResults(summary, { retryConfirmationId, fileName });
-      }
-      job.answered = await this.answers.tell(reply, answer, confirmedBy, log);
+      job.answered = await this.answers.results(
+        reply,
+        summary,
+        confirmedBy,
+        retryConfirmationId,
+        log,
+      );
       if (!job.answered) job.answerTries = (job.answerTries ?? 0) + 1;
     }
     // Kept while the person is not told or the audit line not posted: tried again later.
@@ -278,6 +230,37 @@ export class RecallService {
     } else {
       await this.jobs.save(job).catch(() => undefined);
     }
+  }
+
+  /**
+   * Our side could not send some keys (stopping, the limiter or the store unavailable): the job
+   * stays stored and resumes (after a restart, or within `RESUME_EVERY_MS` here or on another
+   * replica); meanwhile the person is told what is known.
+   */
+  private async pause(
+    state: JobState,
+    results: KeyResult[],
+    reply: ReplyChannel,
+    log: Logger,
+  ): Promise<void> {
+    const { job } = state;
+    if (this.stopping) {
+      log.info('recall interrupted by a stop; it resumes after the restart', { job: job.id });
+      return;
+    }
+    if (!(await this.holds.holds(job.id).catch(() => true))) {
+      log.warn('another replica took this recall over', { job: job.id });
+      return;
+    }
+    const waiting = results.filter((r) => r.interrupted);
+    log.warn('recall paused: some requests could not be sent; it resumes by itself', {
+      job: job.id,
+      keys: waiting.length,
+      why: waiting[0]?.interrupted,
+    });
+    // Told like an answer (a direct message if the reply cannot be posted): it may last a while.
+    const text = progressNotes.paused(results, RESUME_EVERY_MS);
+    await this.answers.tell(reply, { text }, job.confirmedBy, log);
   }
 
   /** Keeps where the progress note is, so that a resumed recall finishes that note. */

@@ -26,6 +26,22 @@ export interface KeyResult {
   attempts: number;
   /** Never sent (the limiter refused it: the app stopping, Redis lost): nothing is known. */
   notSent?: boolean;
+  /**
+   * Never sent because our side could not send it, not because of the key: the job keeps it
+   * and sends it when it resumes. Why: the app was stopping, the rate limiter could not be
+   * reached, or the request could not be recorded before it went.
+   */
+  interrupted?: Interruption;
+}
+
+export type Interruption = 'stopping' | 'limiter' | 'storage';
+
+/** Why a request that never reached Tencent was not sent. */
+export function interruptionOf(error: unknown): Interruption {
+  if (error instanceof RecallLimiterError) {
+    return error.code === 'closed' ? 'stopping' : 'limiter';
+  }
+  return 'storage';
 }
 
 export type Verdict = Omit<KeyResult, 'msgKey' | 'attempts'>;

@@ -1,10 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chunk } from '../../../src/lib/lists.js';
 import { silentLogger } from '../../../src/log.js';
-import {
-  createRecallLimiter,
-  type RecallLimiter,
-} from '../../../src/recall/limiter.js';
+import { createRecallLimiter, type RecallLimiter } from '../../../src/recall/limiter.js';
 import {
   type KeyResult,
   NO_RESULT,
