@@ -10,7 +10,7 @@ import { postAuditOnce } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createRetryConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
 import { RecallHolds } from './holds.js';
-import { type JobState, RecallJobs } from './jobs.js';
+import { type JobState, type RecallJob, RecallJobs } from './jobs.js';
 import { outcomeOf, progressNotes } from './report.js';
 import { RESUME_EVERY_MS, RecallResumer } from './resume.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
@@ -184,7 +184,7 @@ export class RecallService {
     }
     await progressSent;
     if (results.some((r) => r.interrupted)) {
-      await this.pause(state, results, reply, log);
+      await this.pause(job, results, reply, log);
       return;
     }
     await this.answer(state, results, reply, log);
@@ -238,12 +238,11 @@ export class RecallService {
    * replica); meanwhile the person is told what is known.
    */
   private async pause(
-    state: JobState,
+    job: RecallJob,
     results: KeyResult[],
     reply: ReplyChannel,
     log: Logger,
   ): Promise<void> {
-    const { job } = state;
     if (this.stopping) {
       log.info('recall interrupted by a stop; it resumes after the restart', { job: job.id });
       return;

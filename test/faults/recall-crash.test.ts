@@ -1,13 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import { type FakeTencent, startFakeTencent } from '../fakes/tencent-api.js';
-import { type ChildApp, freePort, SDKAPPID, spawnApp, testEnv } from '../helpers/app.js';
-import {
-  blockActionPayload,
-  commandBody,
-  interactionBody,
-  postSlack,
-} from '../helpers/slack-requests.js';
+import type { FakeTencent } from '../fakes/tencent-api.js';
+import { type ChildApp, freePort, spawnApp, testEnv } from '../helpers/app.js';
+import { confirmRecall, sendsPerKey, startAppTencent } from '../helpers/recall.js';
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 const keys = Array.from({ length: 200 }, (_, i) => `${3000 + i}_1_1698741698`);
@@ -19,11 +14,7 @@ describe('recall faults: a crash in the middle of a recall', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-    tencent = await startFakeTencent({
-      sdkAppId: Number(SDKAPPID),
-      key: 'test-tencent-secret-key',
-      identifier: 'administrator',
-    });
+    tencent = await startAppTencent();
   });
   afterAll(async () => {
     await slack.close();
@@ -42,27 +33,7 @@ describe('recall faults: a crash in the middle of a recall', () => {
   async function startRecall(env: Record<string, string>, port: number) {
     const first = await spawnApp(env, port);
     children.push(first);
-    const command = await postSlack(
-      first.url,
-      commandBody({
-        text: `${ACCOUNT} ${keys.join(' ')}`,
-        userId: 'UADMIN',
-        responseUrl: slack.responseUrl(),
-      }),
-    );
-    const confirmation = JSON.stringify(command.json).match(/"value":"([0-9a-f-]{36})"/)?.[1] ?? '';
-    const responseUrl = slack.responseUrl();
-    await postSlack(
-      first.url,
-      interactionBody(
-        blockActionPayload({
-          actionId: 'confirm_recall',
-          value: confirmation,
-          userId: 'UADMIN',
-          responseUrl,
-        }),
-      ),
-    );
+    const responseUrl = await confirmRecall(first.url, slack, `${ACCOUNT} ${keys.join(' ')}`);
     return { first, responseUrl };
   }
 
@@ -87,15 +58,6 @@ describe('recall faults: a crash in the middle of a recall', () => {
     return JSON.stringify(answered()[0]?.body);
   }
 
-  /** How many requests carried each key. */
-  function sendsPerKey(): Map<string, number> {
-    const sends = new Map<string, number>();
-    for (const call of tencent.calls) {
-      for (const key of call.msgKeys) sends.set(key, (sends.get(key) ?? 0) + 1);
-    }
-    return sends;
-  }
-
   it('resumes after a kill -9: every key answered, none known sent again, one audit line', async () => {
     const env = recallEnv();
     const port = await freePort();
@@ -110,7 +72,7 @@ describe('recall faults: a crash in the middle of a recall', () => {
     const final = await finalAnswer(responseUrl);
     expect(final).toMatch(/Recalled \*\d+ of 200\*/);
     for (const key of keys) expect(tencent.isRecalled(ACCOUNT, key), key).toBe(true);
-    const sends = sendsPerKey();
+    const sends = sendsPerKey(tencent);
     expect(sends.size).toBe(200);
     // Only keys in flight at the kill may go twice, never more, and they are told honestly.
     const twice = [...sends].filter(([, n]) => n > 1).map(([key]) => key);
@@ -140,6 +102,6 @@ describe('recall faults: a crash in the middle of a recall', () => {
     children.push(second);
     const final = await finalAnswer(responseUrl);
     expect(final).toContain('Recalled *200 of 200*');
-    expect([...sendsPerKey().values()].every((n) => n === 1)).toBe(true);
+    expect([...sendsPerKey(tencent).values()].every((n) => n === 1)).toBe(true);
   });
 });

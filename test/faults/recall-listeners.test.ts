@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import { type FakeTencent, startFakeTencent } from '../fakes/tencent-api.js';
-import { SDKAPPID, startTestApp, testEnv } from '../helpers/app.js';
+import type { FakeTencent } from '../fakes/tencent-api.js';
+import { startTestApp, testEnv } from '../helpers/app.js';
+import { startAppTencent } from '../helpers/recall.js';
 import {
   blockActionPayload,
   commandBody,
@@ -23,11 +24,7 @@ describe('recall listeners when the store fails', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-    tencent = await startFakeTencent({
-      sdkAppId: Number(SDKAPPID),
-      key: 'test-tencent-secret-key',
-      identifier: 'administrator',
-    });
+    tencent = await startAppTencent();
   });
   afterAll(async () => {
     await slack.close();

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import { type FakeTencent, startFakeTencent } from '../fakes/tencent-api.js';
-import { SDKAPPID, startTestApp, testEnv } from '../helpers/app.js';
+import type { FakeTencent } from '../fakes/tencent-api.js';
+import { startTestApp, testEnv } from '../helpers/app.js';
+import { confirmRecall, sendsPerKey, startAppTencent } from '../helpers/recall.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import {
-  blockActionPayload,
-  commandBody,
-  interactionBody,
-  postSlack,
-} from '../helpers/slack-requests.js';
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 const keys = Array.from({ length: 200 }, (_, i) => `${5000 + i}_1_1698741698`);
@@ -20,11 +15,7 @@ describe('recall faults: Redis lost in the middle of a recall', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-    tencent = await startFakeTencent({
-      sdkAppId: Number(SDKAPPID),
-      key: 'test-tencent-secret-key',
-      identifier: 'administrator',
-    });
+    tencent = await startAppTencent();
     redis = await startRedisServer();
   });
   afterAll(async () => {
@@ -43,32 +34,11 @@ describe('recall faults: Redis lost in the middle of a recall', () => {
       }),
     );
     try {
-      const command = await postSlack(
-        app.url,
-        commandBody({
-          text: `${ACCOUNT} ${keys.join(' ')}`,
-          userId: 'UADMIN',
-          responseUrl: slack.responseUrl(),
-        }),
-      );
-      const confirmation =
-        JSON.stringify(command.json).match(/"value":"([0-9a-f-]{36})"/)?.[1] ?? '';
-      const responseUrl = slack.responseUrl();
+      const responseUrl = await confirmRecall(app.url, slack, `${ACCOUNT} ${keys.join(' ')}`);
       const answers = () =>
         slack.responses
           .filter((r) => responseUrl.endsWith(r.id))
           .map((r) => JSON.stringify(r.body));
-      await postSlack(
-        app.url,
-        interactionBody(
-          blockActionPayload({
-            actionId: 'confirm_recall',
-            value: confirmation,
-            userId: 'UADMIN',
-            responseUrl,
-          }),
-        ),
-      );
       await slack.waitFor(() => tencent.calls.length >= 3, 10_000);
       await redis.stop();
       const sentWhileUp = tencent.calls.length;
@@ -85,10 +55,7 @@ describe('recall faults: Redis lost in the middle of a recall', () => {
       await redis.start();
       await slack.waitFor(() => answers().some((a) => /Recalled \*\d+ of 200\*/.test(a)), 60_000);
       for (const key of keys) expect(tencent.isRecalled(ACCOUNT, key), key).toBe(true);
-      const sends = new Map<string, number>();
-      for (const call of tencent.calls) {
-        for (const key of call.msgKeys) sends.set(key, (sends.get(key) ?? 0) + 1);
-      }
+      const sends = sendsPerKey(tencent);
       expect(sends.size).toBe(200);
       expect([...sends.values()].every((n) => n <= 2)).toBe(true);
       const finals = answers().filter((a) => /Recalled \*\d+ of 200\*/.test(a));
