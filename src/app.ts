@@ -6,6 +6,7 @@ import { type Config, secretsOf } from './config.js';
 import { feedProblems } from './feed/problems.js';
 import { Reconciler } from './feed/reconcile.js';
 import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
+import { BodyBudget } from './http/body.js';
 import { Health } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
@@ -15,6 +16,7 @@ import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
+import { createSlackGate } from './slack/gate.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { replyFor } from './slack/replies.js';
 import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
@@ -148,6 +150,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(options.retry ? { retry: options.retry } : {}),
   });
 
+  // Memory request bodies may take at once, shared by the webhook and Slack's requests.
+  const bodies = new BodyBudget();
   const http = createHttpServer({
     webhook: createWebhookRoute({
       settings: { sdkAppId: config.tencent.sdkAppId, callbackToken: config.tencent.callbackToken },
@@ -155,8 +159,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       metrics,
       logger: logger.child({ component: 'webhook' }),
       isStopping: () => stopping,
+      bodies,
     }),
-    ...(receiver ? { slack: receiver.requestListener } : {}),
+    ...(receiver
+      ? {
+          slack: createSlackGate({
+            signingSecret: config.slack.signingSecret ?? '',
+            bodies,
+            logger: logger.child({ component: 'slack' }),
+            next: receiver.requestListener,
+          }),
+        }
+      : {}),
     health,
     metrics,
     logger,

@@ -7,7 +7,7 @@ import type { Metrics } from './metrics.js';
 export interface Routes {
   webhook: (req: IncomingMessage, res: ServerResponse, query: string) => Promise<void>;
   /** Bolt's HTTP receiver, in HTTP mode only. */
-  slack?: (req: IncomingMessage, res: ServerResponse) => void;
+  slack?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
   health: Health;
   metrics: Metrics;
   logger: Logger;
@@ -35,7 +35,12 @@ export function createHttpServer(routes: Routes): HttpServer {
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
     if (path === '/tencent/webhook') {
-      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST\n');
+      if (req.method !== 'POST') {
+        req.resume();
+        res.setHeader('allow', 'POST');
+        const fail = { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'use POST' };
+        return send(res, 405, 'application/json; charset=utf-8', JSON.stringify(fail));
+      }
       return routes.webhook(req, res, query);
     }
     if (path === '/slack/events' && routes.slack) return routes.slack(req, res);

@@ -64,6 +64,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.pendingCount()).toBe(0);
     });
 
+    it('takes a dedupe key only with the commit: a failed enqueue leaves it free', async () => {
+      // An event that cannot be serialised fails the enqueue (as a stack overflow would).
+      const unstorable = { ...c2cEvent('u'), body: { ...c2cEvent('u').body, n: 1n } };
+      await expect(store.enqueue('taken-only-with-commit', unstorable as never)).rejects.toThrow();
+      expect(await store.enqueue('taken-only-with-commit', c2cEvent('u'))).toBe(true);
+      expect(await store.pendingCount()).toBe(1);
+    });
+
     it('keeps concurrent enqueues of the same key to one', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, () => store.enqueue('race', c2cEvent('r'))),

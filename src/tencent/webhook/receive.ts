@@ -6,6 +6,30 @@ import { verifySdkAppId, verifySignature } from './verify.js';
 
 /** Tencent's own limit is unknown; ours is the one SPEC names. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How deeply a webhook body may nest. Tencent's deepest (a merged-message element inside a
+ * message body) is well under 16; deeper is refused before parsing, so that nothing we accept
+ * is too deep to store (serialising 6,000 nested arrays overflows the stack).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether `text` (JSON) nests objects and arrays deeper than `max`; strings are skipped. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 export interface WebhookRequest {
   /** The query string (without the leading `?`), or its parsed parameters. */
@@ -88,6 +112,9 @@ function parseJsonObject(req: WebhookRequest): Record<string, unknown> {
     text = utf8.decode(req.body);
   } catch {
     throw new WebhookError(400, 'body is not valid UTF-8', 'bad_request');
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new WebhookError(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`, 'bad_request');
   }
   let value: unknown;
   try {

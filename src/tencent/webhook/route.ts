@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type BodyBudget, BodyError, readBody } from '../../http/body.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
@@ -10,6 +11,7 @@ import {
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
+import { isHandledCommand } from './schemas.js';
 
 const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
@@ -25,40 +27,14 @@ function fail(res: ServerResponse, status: number, reason: string): void {
   answer(res, status, JSON.stringify({ ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: reason }));
 }
 
-/** Reads the body up to the limit; `undefined` once it is over (the rest is not buffered). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let ended = false;
-    req.on('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    // Cut off half-way (client gone, server stopping): nothing to store, nobody to answer.
-    req.on('close', () => {
-      if (!ended) reject(new WebhookError(400, 'the request was cut off', 'bad_request'));
-    });
-  });
-}
-
 export interface WebhookRouteOptions {
   settings: WebhookSettings;
   store: Store;
   metrics: Metrics;
   logger: Logger;
   isStopping: () => boolean;
+  /** Memory all request bodies may take at once (shared with the other routes). */
+  bodies: BodyBudget;
 }
 
 /**
@@ -67,8 +43,9 @@ export interface WebhookRouteOptions {
  */
 export function createWebhookRoute(options: WebhookRouteOptions) {
   const { settings, store, metrics, logger } = options;
+  // Labels from a fixed set: anybody can send any CallbackCommand, and every value would stay.
   const count = (command: string, outcome: string) =>
-    metrics.webhooks.inc({ command: command || 'unknown', outcome });
+    metrics.webhooks.inc({ command: isHandledCommand(command) ? command : 'other', outcome });
 
   return async (req: IncomingMessage, res: ServerResponse, query: string): Promise<void> => {
     const params = new URLSearchParams(query);
@@ -79,44 +56,61 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       count(commandHint, 'unavailable');
       return;
     }
-    let outcome: ReturnType<typeof receiveWebhook>;
+    let read: Awaited<ReturnType<typeof readBody>>;
     try {
-      const declared = Number(req.headers['content-length']);
-      const body = declared > MAX_BODY_BYTES ? undefined : await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined) {
-        req.resume();
-        res.setHeader('connection', 'close');
+      read = await readBody(req, MAX_BODY_BYTES, options.bodies);
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      if (error.refusal === 'cut_off') return;
+      res.setHeader('connection', 'close');
+      refuse(res, commandHint, () => {
         // Who is calling is checked first (403/401), whatever the size.
         verifyWebhookRequest(parseWebhookQuery(params), settings);
+        if (error.refusal === 'busy') throw new WebhookError(503, error.message, 'unavailable');
         throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
-      }
-      outcome = receiveWebhook(
-        { query: params, contentType: req.headers['content-type'], body },
-        settings,
-      );
-    } catch (error) {
-      if (error instanceof WebhookError) {
-        fail(res, error.status, error.reason);
-        count(commandHint, error.outcome);
-        logger.debug('webhook refused', { status: error.status, reason: error.reason });
+      });
+      return;
+    }
+    // The body counts against the shared budget until the answer, store commit included.
+    try {
+      let outcome: ReturnType<typeof receiveWebhook> | undefined;
+      refuse(res, commandHint, () => {
+        outcome = receiveWebhook(
+          { query: params, contentType: req.headers['content-type'], body: read.body },
+          settings,
+        );
+      });
+      if (!outcome) return;
+      if (outcome.kind === 'ignored') {
+        answer(res, 200, OK_BODY);
+        count(outcome.command, 'ignored');
         return;
       }
-      throw error;
-    }
-    if (outcome.kind === 'ignored') {
+      try {
+        const stored = await store.enqueue(outcome.dedupeKey, outcome.event);
+        count(outcome.command, stored ? 'accepted' : 'duplicate');
+      } catch (error) {
+        logger.error('could not store a webhook event', { error, command: outcome.command });
+        fail(res, 500, 'could not store the event');
+        count(outcome.command, 'error');
+        return;
+      }
       answer(res, 200, OK_BODY);
-      count(outcome.command, 'ignored');
-      return;
+    } finally {
+      read.release();
     }
-    try {
-      const stored = await store.enqueue(outcome.dedupeKey, outcome.event);
-      count(outcome.command, stored ? 'accepted' : 'duplicate');
-    } catch (error) {
-      logger.error('could not store a webhook event', { error, command: outcome.command });
-      fail(res, 500, 'could not store the event');
-      count(outcome.command, 'error');
-      return;
-    }
-    answer(res, 200, OK_BODY);
   };
+
+  /** Runs `check`; a `WebhookError` it throws is answered with its status and counted. */
+  function refuse(res: ServerResponse, commandHint: string, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof WebhookError)) throw error;
+      if (error.status === 503) res.setHeader('retry-after', '1');
+      fail(res, error.status, error.reason);
+      count(commandHint, error.outcome);
+      logger.debug('webhook refused', { status: error.status, reason: error.reason });
+    }
+  }
 }

@@ -53,7 +53,8 @@ export function verifySignature(
     throw new WebhookError(401, 'RequestTime is outside the allowed window', 'unauthorized');
   }
   const expected = expectedSign(token, requestTime);
-  const given = Buffer.from(sign.toLowerCase(), 'utf8');
+  // SPEC: lowercase hex, as Tencent sends it; another spelling is another string.
+  const given = Buffer.from(sign, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new WebhookError(401, 'Sign does not match', 'unauthorized');
   }

@@ -15,13 +15,14 @@ describe('webhook verification', () => {
     );
   });
 
-  it('accepts a fresh, correct Sign (upper or lower case hex)', () => {
+  it('accepts a fresh, correct Sign in lowercase hex, and only in lowercase (SPEC)', () => {
     const now = 1669872112_000;
     const sign = computeSign('xxxxyyyy', '1669872112');
     expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now)).not.toThrow();
-    expect(() =>
-      verifySignature('xxxxyyyy', sign.toUpperCase(), '1669872112', now + 59_000),
-    ).not.toThrow();
+    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now + 59_000)).not.toThrow();
+    expect(() => verifySignature('xxxxyyyy', sign.toUpperCase(), '1669872112', now)).toThrow(
+      /Sign does not match/,
+    );
   });
 
   it.each([
