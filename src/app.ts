@@ -74,7 +74,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.child({ component: 'bolt' }),
     boltLogLevel(config.logLevel),
   );
-  const clientOptions = slackClientOptions(config.slack.apiUrl, metrics);
+  const slackLog = logger.child({ component: 'slack' });
+  const clientOptions = slackClientOptions(config.slack.apiUrl, metrics, slackLog);
   // For the app's own calls (recall answers, authorization); Bolt's listeners get their own.
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const socketMode = Boolean(config.slack.appToken);
@@ -142,7 +143,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const worker = new DeliveryWorker({
     store,
-    slack: createDeliveryClient(config.slack.botToken, config.slack.apiUrl, metrics),
+    slack: createDeliveryClient(config.slack.botToken, config.slack.apiUrl, metrics, slackLog),
     channel: config.slack.moderationChannel,
     logger: logger.child({ component: 'feed' }),
     metrics,

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 
 /**
  * The largest Slack request body taken. Measured: the largest payload the app needs is a click
- * on (or the shortcut on) its own biggest feed post, 50 sections of 3,000 characters: 1.4 MB
+ * on (or the shortcut on) its own biggest feed post, 50 sections of 3,000 characters: 1.32 MiB
  * form-encoded when every character is CJK (9 bytes each once URL-encoded).
  */
 export const SLACK_MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -1,5 +1,7 @@
 import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../log.js';
+import { toBoltLogger } from './bolt-logger.js';
 
 /** A `fetch` that counts every Slack call (and HTTP-level failures) by method. */
 export function countingFetch(metrics: Metrics, apiUrl: string): FetchFunction {
@@ -22,19 +24,32 @@ export function countingFetch(metrics: Metrics, apiUrl: string): FetchFunction {
 /** No Slack call waits longer than this for its answer (uploads included). */
 export const SLACK_CALL_TIMEOUT_MS = 15_000;
 
-/** Options shared by every WebClient the app makes: retries and rate limits are ours to handle. */
-export function slackClientOptions(apiUrl: string, metrics: Metrics): WebClientOptions {
+/**
+ * Options shared by every WebClient the app makes: retries and rate limits are ours to handle,
+ * and the client's own warnings go through our (redacting) logger, never straight to the console.
+ */
+export function slackClientOptions(
+  apiUrl: string,
+  metrics: Metrics,
+  logger?: Logger,
+): WebClientOptions {
   return {
     slackApiUrl: apiUrl,
     fetch: countingFetch(metrics, apiUrl),
     timeout: SLACK_CALL_TIMEOUT_MS,
+    ...(logger ? { logger: toBoltLogger(logger) } : {}),
   };
 }
 
 /** The worker's client: it sees 429s and failures itself, so it can keep events and wait. */
-export function createDeliveryClient(token: string, apiUrl: string, metrics: Metrics): WebClient {
+export function createDeliveryClient(
+  token: string,
+  apiUrl: string,
+  metrics: Metrics,
+  logger?: Logger,
+): WebClient {
   return new WebClient(token, {
-    ...slackClientOptions(apiUrl, metrics),
+    ...slackClientOptions(apiUrl, metrics, logger),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 const SCHEMA = `
@@ -99,6 +99,20 @@ export function explainStorageError(error: unknown): string {
 }
 
 /**
+ * `mkdir -p` that cannot spin: Node's recursive `mkdirSync` loops for ever where `mkdir` answers
+ * ENOENT under a parent that exists (e.g. `/proc/x`). Each missing folder is made once, from the
+ * top, and the first refusal is thrown.
+ */
+export function makeFolder(folder: string): void {
+  const missing: string[] = [];
+  for (let dir = folder; !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) mkdirSync(dir);
+}
+
+/**
  * Opens (creating where needed) the database file in `dataDir`, brings its schema up to date and
  * proves that it can be written. Any failure is one `DataDirError` naming the folder and why.
  */
@@ -109,7 +123,7 @@ export function openDatabase(
   const folder = resolve(dataDir);
   let db: Database.Database | undefined;
   try {
-    mkdirSync(folder, { recursive: true });
+    makeFolder(folder);
     const file = join(folder, 'recall-bot.sqlite');
     db = new Database(file);
     db.pragma('journal_mode = WAL');

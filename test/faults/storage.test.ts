@@ -143,6 +143,12 @@ describe('storage faults: disk full and an unwritable DATA_DIR', () => {
       },
       /DATA_DIR \S+ cannot be used: (the file system is read-only|the database file cannot be opened or created there|the database file is read-only)/,
     ],
+    [
+      // Node's recursive mkdir spins for ever there (mkdir answers ENOENT under /proc).
+      'under /proc, where no folder can be made',
+      () => '/proc/recall-bot-test/data',
+      /DATA_DIR \/proc\/recall-bot-test\/data cannot be used: a folder on the path does not exist or cannot be created/,
+    ],
   ])(
     'refuses to start with DATA_DIR %s, naming the variable and the cause',
     async (_how, prepare, message) => {

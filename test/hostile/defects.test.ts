@@ -171,4 +171,9 @@ describe('hostile input: the defects found against main', () => {
     expect(memoryOf(app.process.pid ?? 0).peakMiB - before).toBeLessThan(250);
     await alive();
   }, 60_000);
+
+  it('printed nothing past its redacting logger: every line is one of its JSON lines', () => {
+    const lines = app.output().split('\n').filter(Boolean);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+  });
 });
