@@ -115,7 +115,7 @@ const CASES: Case[] = [
     ['payload empty', ''],
   ].map(
     ([name, payload]): Case => ({
-      name,
+      name: String(name),
       status: 400,
       body: `payload=${encodeURIComponent(payload ?? '')}`,
     }),
