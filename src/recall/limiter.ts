@@ -1,7 +1,9 @@
 import Bottleneck from 'bottleneck';
 import { Redis, type RedisOptions } from 'ioredis';
+import { sleep } from '../lib/sleep.js';
 import { type Logger, silentLogger } from '../log.js';
-import { type Pace, paceFor } from './pace.js';
+import { JITTER_GUARD_MS, type Pace, paceFor } from './pace.js';
+import { LocalWindow, RedisWindow, type StartWindow } from './window.js';
 
 /** A recall refused before it was sent: too many requests already wait for their turn. */
 export class RecallQueueFullError extends Error {
@@ -51,8 +53,9 @@ interface Waiting {
 
 /**
  * A limiter that starts requests in ticks (see `paceFor`): bottleneck spaces the ticks, one job
- * each, and every tick starts the next `perTick` requests waiting here. Clustered on Redis, every
- * replica's ticks share one schedule, so the whole fleet keeps the rate.
+ * each, and every tick starts the next `perTick` requests waiting here, once the start window
+ * (see `StartWindow`) admits them. Clustered on Redis, every replica's ticks share one schedule
+ * and one window, so the whole fleet keeps the rate.
  *
  * `bottleneckOptions` is for clustering, e.g. `clusteredOptions(redisUrl)`.
  */
@@ -64,6 +67,22 @@ export function createRecallLimiter(
   const pace = paceFor(options.ratePerSecond);
   const maxQueued = options.maxQueued ?? 5000;
   const logger = options.logger ?? silentLogger;
+  const id = `recall-${sdkAppId}`;
+  const clientOptions = (bottleneckOptions as { clientOptions?: RedisOptions }).clientOptions;
+  const windowMs = 1000 + JITTER_GUARD_MS;
+  const logError = onceIn(30_000, (error: unknown) =>
+    logger.warn('recall limiter: its Redis is failing', { error }),
+  );
+  const window: StartWindow =
+    bottleneckOptions.datastore === 'ioredis' && clientOptions
+      ? new RedisWindow(
+          new Redis(clientOptions),
+          `recallbot:limiter:${id}`,
+          windowMs,
+          options.ratePerSecond,
+          logError,
+        )
+      : new LocalWindow(windowMs, options.ratePerSecond);
   /**
    * A tick not granted within this long means the datastore does not answer (slots come at
    * least every `everyMs`, and other replicas' ticks go first at most a few times).
@@ -71,23 +90,66 @@ export function createRecallLimiter(
   const stallMs = Math.max(10_000, 20 * pace.everyMs);
   const build = () => {
     const limiter = new Bottleneck({
-      id: `recall-${sdkAppId}`,
+      id,
       minTime: pace.everyMs,
       maxConcurrent: null,
       ...bottleneckOptions,
     });
-    limiter.on('error', (error: unknown) => logger.error('recall limiter error', { error }));
+    limiter.on('error', (error: unknown) => {
+      logError(error);
+      // A tick bottleneck could not register stays in its queue and never settles: start over.
+      if (isLostClusterState(error)) abandon(limiter);
+    });
     return limiter;
   };
   let bottleneck = build();
   const queue: Waiting[] = [];
   const running = new Set<Promise<unknown>>();
   let ticking = false;
+  let lostAt = 0;
   let closed: Promise<void> | undefined;
   let stallTimer: NodeJS.Timeout | undefined;
 
-  const refuseAll = (error: Error) => {
-    for (const waiting of queue.splice(0)) waiting.refuse(error);
+  const refuseAll = (error: Error, list = queue.splice(0)) => {
+    for (const waiting of list) waiting.refuse(error);
+  };
+  const unavailable = (what: string) =>
+    new RecallLimiterError(`the rate limiter ${what} (is Redis reachable?)`, 'unavailable');
+
+  /**
+   * Drops a bottleneck that failed (its Redis keys lost, a tick never granted) for a fresh one:
+   * the tick it holds starts nothing if it ever comes, and the next tick is asked of the new one.
+   */
+  const abandon = (broken: Bottleneck) => {
+    if (bottleneck !== broken || closed) return;
+    clearTimeout(stallTimer);
+    logger.warn('recall limiter: registering again with its datastore');
+    bottleneck = build();
+    void broken
+      .stop({ dropWaitingJobs: true })
+      .catch(() => undefined)
+      .then(() => broken.disconnect(false))
+      .catch(() => undefined);
+    ticking = false;
+    pump();
+  };
+
+  /** Starts `batch` once the window admits it; a window that cannot be asked refuses it. */
+  const startWhenAdmitted = async (batch: Waiting[]) => {
+    for (;;) {
+      if (closed) return refuseAll(closedError(), batch);
+      let wait: number;
+      try {
+        wait = await window.admit(batch.length);
+      } catch (error) {
+        logError(error);
+        return refuseAll(unavailable('could not count its starts'), batch);
+      }
+      if (wait === 0) break;
+      await sleep(wait);
+    }
+    if (closed) return refuseAll(closedError(), batch);
+    for (const waiting of batch) waiting.start();
   };
 
   /** Keeps one tick asked for while requests wait. */
@@ -96,65 +158,48 @@ export function createRecallLimiter(
     ticking = true;
     const limiter = bottleneck;
     let ran = false;
-    const armStall = () => {
-      stallTimer = setTimeout(() => {
-        logger.warn('recall limiter: no turn granted; the requests waiting are refused', {
-          waitedMs: stallMs,
-        });
-        refuseAll(
-          new RecallLimiterError(
-            `the rate limiter did not give a turn within ${stallMs / 1000} s (is Redis reachable?)`,
-            'unavailable',
-          ),
-        );
-        // The tick stays asked for (it may still come); requests that wait meanwhile are bounded too.
-        armStall();
-      }, stallMs);
-      stallTimer.unref();
-    };
-    armStall();
+    stallTimer = setTimeout(() => {
+      logger.warn('recall limiter: no turn granted; the requests waiting are refused', {
+        waitedMs: stallMs,
+      });
+      refuseAll(unavailable(`did not give a turn within ${Math.round(stallMs / 1000)} s`));
+      abandon(limiter);
+    }, stallMs);
+    stallTimer.unref();
     limiter
       .schedule(async () => {
+        if (limiter !== bottleneck) return; // abandoned: its turn no longer counts
         ran = true;
         clearTimeout(stallTimer);
-        for (const waiting of queue.splice(0, pace.perTick)) waiting.start();
+        await startWhenAdmitted(queue.splice(0, pace.perTick));
       })
       .then(
         () => undefined,
-        async (error: unknown) => {
+        (error: unknown) => {
           clearTimeout(stallTimer);
-          if (ran || closed) return;
-          if (isLostClusterState(error)) {
-            await rebuild(limiter);
+          if (ran || closed || limiter !== bottleneck) return;
+          // Lost keys (Redis restarted empty, flushed): no tick ran, so the requests simply wait
+          // for a fresh registration; only a second loss within a second refuses them.
+          if (isLostClusterState(error) && Date.now() - lostAt > 1000) {
+            lostAt = Date.now();
+            abandon(limiter);
             return;
           }
-          logger.warn('recall limiter could not give a turn', { error });
-          refuseAll(
-            new RecallLimiterError(
-              `the rate limiter could not be reached (${error instanceof Error ? error.message : String(error)})`,
-              'unavailable',
-            ),
-          );
+          logError(error);
+          refuseAll(unavailable(`could not be reached (${messageOf(error)})`));
+          // A datastore that failed to start keeps that failure (its `ready` stays rejected): a
+          // fresh one, a second later, so a Redis that is down is not hammered. A connection that
+          // is merely down reconnects by itself.
+          if (isLostClusterState(error)) abandon(limiter);
+          else void limiter.ready().catch(() => setTimeout(() => abandon(limiter), 1000).unref());
         },
       )
+      .catch((error: unknown) => logger.error('recall limiter failed', { error }))
       .finally(() => {
+        if (limiter !== bottleneck) return;
         ticking = false;
         pump();
       });
-  };
-
-  let rebuilt: Promise<void> | undefined;
-  /** A clustered limiter whose Redis keys vanished: drop it and register a fresh one, once. */
-  const rebuild = (broken: Bottleneck) => {
-    if (bottleneck !== broken) return rebuilt ?? Promise.resolve();
-    logger.warn('recall limiter lost its Redis state; registering again');
-    bottleneck = build();
-    rebuilt = broken
-      .disconnect(false)
-      .catch(() => undefined)
-      .then(() => bottleneck.ready())
-      .then(() => undefined);
-    return rebuilt;
   };
 
   return {
@@ -183,9 +228,22 @@ export function createRecallLimiter(
         await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
         await Promise.allSettled([...running]);
         await bottleneck.disconnect().catch(() => undefined);
+        await window.close();
       })();
       return closed;
     },
+  };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** `log` at most once every `everyMs` (a Redis that is down fails every call). */
+function onceIn(everyMs: number, log: (error: unknown) => void): (error: unknown) => void {
+  let last = 0;
+  return (error) => {
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    log(error);
   };
 }
 

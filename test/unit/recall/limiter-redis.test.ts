@@ -7,6 +7,7 @@ import {
   type RecallLimiter,
   RecallLimiterError,
 } from '../../../src/recall/limiter.js';
+import { RedisWindow } from '../../../src/recall/window.js';
 import { measureRate } from '../../helpers/rates.js';
 import { type RedisServer, startRedisServer } from '../../helpers/redis-server.js';
 
@@ -116,6 +117,23 @@ describe('recall limiter on Redis', () => {
       expect(after).toBe('after');
     } finally {
       await redis.close();
+    }
+  });
+
+  it("counts every replica's starts on Redis's clock, in one window", async () => {
+    const key = `recallbot:test-window:${Math.random()}`;
+    const a = new RedisWindow(new Redis(URL), key, 1020, 200, () => undefined);
+    const b = new RedisWindow(new Redis(URL), key, 1020, 200, () => undefined);
+    try {
+      expect(await a.admit(150)).toBe(0);
+      expect(await b.admit(50)).toBe(0);
+      const wait = await b.admit(1);
+      // Full: the next start waits until the first ones leave the window (about 1,020 ms).
+      expect(wait).toBeGreaterThan(900);
+      expect(wait).toBeLessThanOrEqual(1020);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });
