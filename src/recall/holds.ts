@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
+/** Another replica holds the job now: this one sends nothing more of it and tells nobody. */
+export class RecallTakenOverError extends Error {
+  constructor() {
+    super('another replica took this recall over');
+    this.name = 'RecallTakenOverError';
+  }
+}
+
 /** A replica running a job holds it this long, renewed while it runs. */
 const LEASE_MS = 30_000;
 
@@ -40,21 +48,24 @@ export class RecallHolds {
     return false;
   }
 
-  /** Throws unless this instance still holds the job (checked before each request). */
+  /** Throws `RecallTakenOverError` unless this instance still holds the job (before each request). */
   async confirm(id: string): Promise<void> {
-    if (!(await this.holds(id))) throw new Error('another replica took this recall over');
+    if (!(await this.holds(id))) throw new RecallTakenOverError();
   }
 
-  /** Whether this instance still holds the job (and extends its lease); throws when unsure. */
+  /**
+   * Whether this instance still holds the job, extending its lease; throws when unsure. A lease
+   * that lapsed is never taken back here: another replica may have run the job since.
+   */
   async holds(id: string): Promise<boolean> {
-    return !this.shared || (await this.store.lease(leaseKey(id), this.owner, LEASE_MS));
+    return !this.shared || (await this.store.extendLease(leaseKey(id), this.owner, LEASE_MS));
   }
 
   /** Runs a taken job, renewing its lease, then lets go of it. */
   async run(id: string, execute: () => Promise<void>): Promise<void> {
     const renew = this.shared
       ? setInterval(() => {
-          void this.store.lease(leaseKey(id), this.owner, LEASE_MS).then(
+          void this.store.extendLease(leaseKey(id), this.owner, LEASE_MS).then(
             (held) => {
               if (!held) this.logger.warn('another replica took a recall over', { job: id });
             },

@@ -33,6 +33,8 @@ export const recallJobSchema = z.object({
   auditMark: z.string().optional(),
   /** The person has been told the results (a resumed job does not tell them twice). */
   answered: z.boolean().optional(),
+  /** The person was told the recall paused (our side could not send): not told again. */
+  pausedTold: z.boolean().optional(),
   /** Tries to tell the person that failed (Slack away): the job is kept and tried again. */
   answerTries: z.number().optional(),
 });

@@ -146,11 +146,13 @@ export class RecallService {
     const { pending, confirmedBy } = job;
     const total = pending.msgKeys.length;
     // The note goes out while the recall starts: the limiter, not Slack, sets the pace.
-    let progressSent = this.progress(
-      reply,
-      progressNotes.starting(total, pending.account, Boolean(job.progress)),
-      log,
-    ).then(() => this.rememberProgress(state, reply, log));
+    const resumed = Boolean(job.progress) || state.known.size > 0;
+    // After a pause the person already knows: the answer comes when it is done.
+    let progressSent = job.pausedTold
+      ? Promise.resolve()
+      : this.progress(reply, progressNotes.starting(total, pending.account, resumed), log).then(
+          () => this.rememberProgress(state, reply, log),
+        );
     let lastProgress = Date.now();
     let results: KeyResult[];
     try {
@@ -166,6 +168,7 @@ export class RecallService {
           },
           onResults: (answered) => this.jobs.saveResults(job, answered),
           onProgress: (done, all) => {
+            if (job.pausedTold) return;
             if (done === all || Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
             lastProgress = Date.now();
             progressSent = progressSent.then(() =>
@@ -247,19 +250,27 @@ export class RecallService {
       log.info('recall interrupted by a stop; it resumes after the restart', { job: job.id });
       return;
     }
-    if (!(await this.holds.holds(job.id).catch(() => true))) {
+    const waiting = results.filter((r) => r.interrupted);
+    const takenOver =
+      waiting.some((r) => r.interrupted === 'taken-over') ||
+      !(await this.holds.holds(job.id).catch(() => true));
+    if (takenOver) {
       log.warn('another replica took this recall over', { job: job.id });
       return;
     }
-    const waiting = results.filter((r) => r.interrupted);
     log.warn('recall paused: some requests could not be sent; it resumes by itself', {
       job: job.id,
       keys: waiting.length,
       why: waiting[0]?.interrupted,
     });
-    // Told like an answer (a direct message if the reply cannot be posted): it may last a while.
+    // Told once (a direct message if the reply cannot be posted): later tries stay silent, so
+    // a long outage neither floods the person nor uses up the reply's uses.
+    if (job.pausedTold) return;
     const text = progressNotes.paused(results, RESUME_EVERY_MS);
-    await this.answers.tell(reply, { text }, job.confirmedBy, log);
+    if (await this.answers.tell(reply, { text }, job.confirmedBy, log)) {
+      job.pausedTold = true;
+      await this.jobs.save(job).catch(() => undefined);
+    }
   }
 
   /** Keeps where the progress note is, so that a resumed recall finishes that note. */

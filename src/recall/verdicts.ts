@@ -1,5 +1,6 @@
 import type { TencentRestError } from '../tencent/rest/client.js';
 import { isTransient, meaningOf } from '../tencent/rest/error-codes.js';
+import { RecallTakenOverError } from './holds.js';
 import { RecallLimiterError } from './limiter.js';
 
 /** What becomes of keys: Tencent's answers (or their absence) read as results. */
@@ -34,10 +35,11 @@ export interface KeyResult {
   interrupted?: Interruption;
 }
 
-export type Interruption = 'stopping' | 'limiter' | 'storage';
+export type Interruption = 'stopping' | 'limiter' | 'storage' | 'taken-over';
 
 /** Why a request that never reached Tencent was not sent. */
 export function interruptionOf(error: unknown): Interruption {
+  if (error instanceof RecallTakenOverError) return 'taken-over';
   if (error instanceof RecallLimiterError) {
     return error.code === 'closed' ? 'stopping' : 'limiter';
   }
@@ -84,9 +86,12 @@ export function mayHaveTakenEffect(error: TencentRestError): boolean {
   );
 }
 
-/** The limiter will take no more work (the app is stopping): retrying here cannot help. */
+/** The limiter takes no more work (the app is stopping), or the job went to another replica: retrying here cannot help. */
 export function isStopped(error: unknown): boolean {
-  return error instanceof RecallLimiterError && error.code === 'closed';
+  return (
+    (error instanceof RecallLimiterError && error.code === 'closed') ||
+    error instanceof RecallTakenOverError
+  );
 }
 
 /** What a whole-request failure means for each of its keys. */

@@ -643,6 +643,10 @@ export class RedisStore implements Store {
     return (await this.redis.leaseKey(this.key('once', key), owner, ttl(ttlMs))) === 1;
   }
 
+  async extendLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.renewLeaseKey(this.key('once', key), owner, ttl(ttlMs))) === 1;
+  }
+
   async unlease(key: string, owner: string): Promise<void> {
     await this.redis.unleaseKey(this.key('once', key), owner);
   }

@@ -534,6 +534,17 @@ export class SqliteStore implements Store {
     return (result?.changes ?? 0) > 0;
   }
 
+  async extendLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const [result] = await this.writer.transaction([
+      {
+        sql: 'UPDATE once_values SET expires_at = ? WHERE key = ? AND value = ? AND expires_at > ?',
+        params: [now + ttlMs, key, owner, now],
+      },
+    ]);
+    return (result?.changes ?? 0) > 0;
+  }
+
   async unlease(key: string, owner: string): Promise<void> {
     await this.writer.transaction([
       { sql: 'DELETE FROM once_values WHERE key = ? AND value = ?', params: [key, owner] },

@@ -168,6 +168,11 @@ export interface Store {
    * holds it; `false` when someone else does.
    */
   lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Extends `key` for `ttlMs` only while `owner` still holds it: `false` once it lapsed or went
+   * to someone else (never takes a free key, unlike `lease`).
+   */
+  extendLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Lets go of `key` if `owner` holds it. */
   unlease(key: string, owner: string): Promise<void>;
 

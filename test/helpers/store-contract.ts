@@ -191,6 +191,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.lease('job', 'a', 60_000)).toBe(true);
     });
 
+    it('extends a lease only while its owner holds it, never taking a free one', async () => {
+      expect(await store.extendLease('renewed', 'a', 60_000)).toBe(false);
+      expect(await store.lease('renewed', 'a', 60_000)).toBe(true);
+      expect(await store.extendLease('renewed', 'a', 60_000)).toBe(true);
+      expect(await store.extendLease('renewed', 'b', 60_000)).toBe(false);
+      await store.unlease('renewed', 'a');
+      expect(await store.extendLease('renewed', 'a', 60_000)).toBe(false);
+      expect(await store.lease('renewed', 'b', 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.extendLease('renewed', 'b', 60_000)).toBe(false);
+    });
+
     it('reports health', async () => {
       await expect(store.check()).resolves.toBeUndefined();
     });

@@ -194,6 +194,14 @@ if holder == false or holder == ARGV[1] then
 end
 return 0`;
 
+/** Extends a lease only while its owner still holds it. KEYS: lease. ARGV: owner, ttl ms. */
+const RENEW_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
 /** Lets go of a lease its owner holds. KEYS: lease. ARGV: owner. */
 const UNLEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -218,6 +226,7 @@ export interface ScriptCommands {
   renewHeld(stream: string, ...args: Arg[]): Promise<string[]>;
   forgetIdleConsumers(stream: string, group: string, minIdleMs: number): Promise<number>;
   leaseKey(key: string, owner: string, ttlMs: number): Promise<number>;
+  renewLeaseKey(key: string, owner: string, ttlMs: number): Promise<number>;
   unleaseKey(key: string, owner: string): Promise<number>;
 }
 
@@ -236,6 +245,7 @@ export function withScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('renewHeld', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('forgetIdleConsumers', { numberOfKeys: 1, lua: FORGET_IDLE_CONSUMERS });
   redis.defineCommand('leaseKey', { numberOfKeys: 1, lua: LEASE });
+  redis.defineCommand('renewLeaseKey', { numberOfKeys: 1, lua: RENEW_LEASE });
   redis.defineCommand('unleaseKey', { numberOfKeys: 1, lua: UNLEASE });
   return redis as ScriptedRedis;
 }

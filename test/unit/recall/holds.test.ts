@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.js';
-import { RecallHolds } from '../../../src/recall/holds.js';
+import { RecallHolds, RecallTakenOverError } from '../../../src/recall/holds.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 
 describe('RecallHolds', () => {
@@ -35,5 +35,18 @@ describe('RecallHolds', () => {
     await expect(b.confirm('j2')).rejects.toThrow(/another replica/);
     await a.release('j2');
     expect(await b.take('j2')).toBe(true);
+  });
+
+  it('never takes a job back once it let go of it: another replica may have run it since', async () => {
+    const a = new RecallHolds(store, true, silentLogger);
+    const b = new RecallHolds(store, true, silentLogger);
+    expect(await a.take('j3')).toBe(true);
+    // A's lease went (lapsed, or A let go); B ran the job and finished it.
+    await a.release('j3');
+    expect(await b.take('j3')).toBe(true);
+    await b.release('j3');
+    // A, still running its old run, must not get the job back with its next check.
+    expect(await a.holds('j3')).toBe(false);
+    await expect(a.confirm('j3')).rejects.toThrow(RecallTakenOverError);
   });
 });
