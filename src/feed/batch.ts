@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import { countOf } from '../lib/lists.js';
+import { mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/store.js';
 import type { WebhookBody } from '../tencent/webhook/schemas.js';
-import { truncate } from './escape.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,
@@ -216,7 +216,7 @@ function noteText(hiddenEvents: number, hiddenConversations: number): string {
 }
 
 function context(text: string): ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+  return { type: 'context', elements: [mrkdwn(text)] };
 }
 
 /**
@@ -248,9 +248,7 @@ function digestPost(events: readonly QueuedEvent[], limits: PostLimits, id: stri
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
     context(summary),
-    ...sections.map(
-      (s): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: sectionText(s) } }),
-    ),
+    ...sections.map((s): KnownBlock => ({ type: 'section', text: mrkdwn(sectionText(s)) })),
   ];
   if (needsFile) blocks.push(context(noteText(hiddenEvents, hiddenConversations)));
   return {

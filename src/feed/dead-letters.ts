@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
+import { inlineCode } from '../slack/text.js';
 import type { QueuedEvent, Store } from '../store/store.js';
 import { type DeadLetterError, StoreFaultError } from './errors.js';
-import { inlineCode } from './escape.js';
 
 export interface DeadLettersOptions {
   store: Store;

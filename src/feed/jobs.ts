@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextBlock } from '@slack/types';
+import { inlineCode, mrkdwn } from '../slack/text.js';
 import type { QueuedEvent, Store } from '../store/store.js';
 import type { FeedEvent } from '../tencent/webhook/schemas.js';
-import { inlineCode } from './escape.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
@@ -78,12 +78,12 @@ export function postJob(post: PlannedPost, events: EventsById, channel: string):
 /** The last resort when Slack refuses our blocks: plain text, every event in the file. */
 function plainFallback(planned: PlannedPost, events: EventsById, reason: string): PlannedPost {
   const included = planned.eventIds.flatMap((id) => events.get(id) ?? []);
-  const summary = `${included.length} recall event(s). Slack refused the formatted post (\`${reason}\`), so every detail is in the attached file.`;
+  const summary = `${included.length} recall event(s). Slack refused the formatted post (${inlineCode(reason, 100)}), so every detail is in the attached file.`;
   return {
     id: randomUUID(),
     eventIds: planned.eventIds,
     text: summary,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: summary } }],
+    blocks: [{ type: 'section', text: mrkdwn(summary) }],
     ...(planned.sends ? { sends: true } : {}),
     file: {
       title: `${included.length} recall events`,
@@ -124,10 +124,9 @@ function insteadNote(post: LinkedPost, reason: string): ContextBlock {
   return {
     type: 'context',
     elements: [
-      {
-        type: 'mrkdwn',
-        text: `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
-      },
+      mrkdwn(
+        `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
+      ),
     ],
   };
 }

@@ -1,5 +1,6 @@
-import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { countOf } from '../lib/lists.js';
+import { escapeLine, escapeText, fileValue, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type {
   C2cRecall,
   FeedEvent,
@@ -8,7 +9,6 @@ import type {
   OfficialSend,
   WebhookBody,
 } from '../tencent/webhook/schemas.js';
-import { escapeText, inlineCode, truncate } from './escape.js';
 
 /** Slack's limit on a section's text. */
 const SECTION_MAX = 3000;
@@ -86,7 +86,7 @@ class Values {
   shortened = false;
 
   code(value: string): string {
-    if (escapeText(value).length > VALUE_MAX) this.shortened = true;
+    if (escapeLine(value).length > VALUE_MAX) this.shortened = true;
     return inlineCode(value, VALUE_MAX);
   }
 
@@ -137,11 +137,11 @@ function timeAndOrigin(event: FeedEvent, values: Values): ContextBlock {
     `:clock3: ${dateToken(eventTimeMs(event))}${received}`,
     ...originParts(event, values),
   ];
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: parts.join(' · ') }] };
+  return { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
 }
 
 function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return { type: 'section', text: mrkdwn(text) };
 }
 
 function moreLine(hidden: number): string {
@@ -244,7 +244,7 @@ function officialSendView(body: OfficialSend, values: Values): EventView {
     list: [],
     listLabel: '',
     extra: preview === '' ? '_(no text)_' : quote(preview),
-    fallback: `${fallbackValue(body.Official_Account)}: ${truncate(text, 100)}`,
+    fallback: `${fallbackValue(body.Official_Account)}: ${fallbackValue(messagePreview(body))}`,
   };
 }
 
@@ -296,7 +296,13 @@ export function renderEvent(event: FeedEvent): RenderedEvent {
     timeAndOrigin(event, values),
   ];
   if (body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg') {
-    blocks.push(recallButton(body));
+    const button = recallButtonElement(body);
+    if (button) {
+      blocks.push({ type: 'actions', elements: [button] });
+    } else {
+      blocks.push({ type: 'context', elements: [mrkdwn(NO_RECALL_BUTTON)] });
+      values.shortened = true;
+    }
   }
   const kind = KIND_NAMES[body.CallbackCommand].one;
   return {
@@ -306,14 +312,14 @@ export function renderEvent(event: FeedEvent): RenderedEvent {
   };
 }
 
-/** An untrusted value in the notification text: escaped and kept short. */
+/** An untrusted value in the notification text: escaped, on one line and kept short. */
 function fallbackValue(value: string): string {
-  return truncate(escapeText(value), 100);
+  return truncate(escapeLine(value), 100);
 }
 
 function quote(text: string): string {
   return text
-    .split(/\r?\n/)
+    .split('\n')
     .map((line) => `>${line}`)
     .join('\n');
 }
@@ -332,16 +338,34 @@ export function messagePreview(body: OfficialSend): string {
   return (body.MsgBody ?? []).map(elementText).join(' ');
 }
 
-/** The Recall button of one sent message: danger-styled, with Slack's own confirm dialog. */
-export function recallButtonElement(body: OfficialSend): Button {
-  const key = truncate(escapeText(body.MsgKey), 60);
-  const account = truncate(escapeText(body.Official_Account), 60);
+/** Slack's limit on a button's `value`. */
+const BUTTON_VALUE_MAX = 2000;
+
+/**
+ * What the Recall button of a sent message carries: its account and MsgKey exactly, as the
+ * recall needs them. `undefined` when that does not fit Slack's limit on a button's value
+ * (only identifiers no recall could take: control characters take six characters each in JSON).
+ */
+function recallButtonValue(body: OfficialSend): string | undefined {
+  const value = JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey });
+  return value.length <= BUTTON_VALUE_MAX ? value : undefined;
+}
+
+/**
+ * The Recall button of one sent message: danger-styled, with Slack's own confirm dialog.
+ * `undefined` when the message cannot be recalled from a button (see {@link recallButtonValue}).
+ */
+export function recallButtonElement(body: OfficialSend): Button | undefined {
+  const value = recallButtonValue(body);
+  if (value === undefined) return undefined;
+  const key = truncate(escapeLine(body.MsgKey), 60);
+  const account = truncate(escapeLine(body.Official_Account), 60);
   return {
     type: 'button',
     action_id: FEED_RECALL_ACTION_ID,
     style: 'danger',
     text: { type: 'plain_text', text: 'Recall' },
-    value: JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey }),
+    value,
     confirm: {
       title: { type: 'plain_text', text: 'Recall this message?' },
       text: {
@@ -358,15 +382,17 @@ export function recallButtonElement(body: OfficialSend): Button {
   };
 }
 
-function recallButton(body: OfficialSend): ActionsBlock {
-  return { type: 'actions', elements: [recallButtonElement(body)] };
-}
+/** Said where a sent message has no Recall button; the details file then has it whole. */
+const NO_RECALL_BUTTON =
+  ':information_source: No Recall button: this MsgKey and account are too long for one (every detail is in the attached file).';
 
-/** True for the recall button of a feed post, wherever it sits in a block. */
+/** True for the recall button of a feed post (or the note in its place), in whichever block. */
 function isRecallActions(block: KnownBlock): boolean {
   return (
-    block.type === 'actions' &&
-    block.elements.some((e) => 'action_id' in e && e.action_id === FEED_RECALL_ACTION_ID)
+    (block.type === 'actions' &&
+      block.elements.some((e) => 'action_id' in e && e.action_id === FEED_RECALL_ACTION_ID)) ||
+    (block.type === 'context' &&
+      block.elements.some((e) => 'text' in e && e.text === NO_RECALL_BUTTON))
   );
 }
 
@@ -510,46 +536,41 @@ export function renderCompactLine(event: FeedEvent): RenderedLine {
 // ---------------------------------------------------------------------------------------------
 // Full details, for the attached file (plain text: nothing in a file is parsed by Slack)
 
-/** A value on one line of the file: quoted, with escapes, when it holds control characters. */
-function plain(value: string): string {
-  return /\p{Cc}/u.test(value) ? JSON.stringify(value) : value;
-}
-
 function detailFields(body: WebhookBody): string[] {
   switch (body.CallbackCommand) {
     case 'C2C.CallbackAfterMsgWithDraw':
       return [
-        `Sender: ${plain(body.From_Account)}`,
-        `Recipient: ${plain(body.To_Account)}`,
-        `MsgKey: ${plain(body.MsgKey)}`,
+        `Sender: ${fileValue(body.From_Account)}`,
+        `Recipient: ${fileValue(body.To_Account)}`,
+        `MsgKey: ${fileValue(body.MsgKey)}`,
         ...(body.UnreadMsgNum === undefined ? [] : [`Unread for recipient: ${body.UnreadMsgNum}`]),
       ];
     case 'Group.CallbackAfterRecallMsg':
       return [
-        `Recalled by: ${plain(body.Operator_Account)}`,
-        `Group: ${plain(body.GroupId)} (${plain(body.Type)})`,
-        ...(body.TopicId ? [`Topic: ${plain(body.TopicId)}`] : []),
+        `Recalled by: ${fileValue(body.Operator_Account)}`,
+        `Group: ${fileValue(body.GroupId)} (${fileValue(body.Type)})`,
+        ...(body.TopicId ? [`Topic: ${fileValue(body.TopicId)}`] : []),
         `Messages (${body.MsgSeqList.length}):`,
         ...body.MsgSeqList.map(
-          (m) => `  MsgSeq ${m.MsgSeq}${m.MsgId ? `  MsgId ${plain(m.MsgId)}` : ''}`,
+          (m) => `  MsgSeq ${m.MsgSeq}${m.MsgId ? `  MsgId ${fileValue(m.MsgId)}` : ''}`,
         ),
       ];
     case 'OfficialAccount.CallbackAfterMsgWithDraw':
       return [
-        `Account: ${plain(body.Official_Account)}`,
+        `Account: ${fileValue(body.Official_Account)}`,
         `MsgKeys (${body.WithdrawMsgList.length}):`,
-        ...body.WithdrawMsgList.map((m) => `  ${plain(m.MsgKey)}`),
+        ...body.WithdrawMsgList.map((m) => `  ${fileValue(m.MsgKey)}`),
       ];
     case 'OfficialAccount.CallbackAfterSendMsg':
       return [
-        `Account: ${plain(body.Official_Account)}`,
-        ...(body.From_Account ? [`From: ${plain(body.From_Account)}`] : []),
-        `MsgKey: ${plain(body.MsgKey)}`,
+        `Account: ${fileValue(body.Official_Account)}`,
+        ...(body.From_Account ? [`From: ${fileValue(body.From_Account)}`] : []),
+        `MsgKey: ${fileValue(body.MsgKey)}`,
         ...(body.MsgSeq === undefined ? [] : [`MsgSeq: ${body.MsgSeq}`]),
         ...(body.MsgTime === undefined ? [] : [`MsgTime: ${isoUtc(body.MsgTime * 1000)}`]),
         ...(body.OnlineOnlyFlag ? ['Online only: yes'] : []),
-        `Text: ${plain(messagePreview(body))}`,
-        ...(body.CloudCustomData ? [`CloudCustomData: ${plain(body.CloudCustomData)}`] : []),
+        `Text: ${fileValue(messagePreview(body))}`,
+        ...(body.CloudCustomData ? [`CloudCustomData: ${fileValue(body.CloudCustomData)}`] : []),
       ];
   }
 }
@@ -564,7 +585,7 @@ export function renderEventDetails(event: FeedEvent): string {
     KIND_NAMES[event.body.CallbackCommand].one,
     time,
     ...detailFields(event.body),
-    ...(event.platform ? [`Platform: ${plain(event.platform)}`] : []),
-    ...(event.clientIp ? [`Client IP: ${plain(event.clientIp)}`] : []),
+    ...(event.platform ? [`Platform: ${fileValue(event.platform)}`] : []),
+    ...(event.clientIp ? [`Client IP: ${fileValue(event.clientIp)}`] : []),
   ].join('\n');
 }

@@ -1,8 +1,8 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { chunk, countOf } from '../lib/lists.js';
+import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/store.js';
 import type { FeedEvent, OfficialSend } from '../tencent/webhook/schemas.js';
-import { escapeText, inlineCode, truncate } from './escape.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,
@@ -56,22 +56,23 @@ export function compactSend(event: FeedEvent): FeedEvent {
 }
 
 function context(text: string): ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+  return { type: 'context', elements: [mrkdwn(text)] };
 }
 
 function sendSection(send: OfficialSend, event: FeedEvent, recalled: boolean): SectionBlock {
   const from = send.From_Account ? ` · from ${inlineCode(send.From_Account, 80)}` : '';
-  const preview = truncate(escapeText(messagePreview(send)).replace(/\s+/g, ' '), PREVIEW_MAX);
+  const preview = truncate(escapeLine(messagePreview(send)).replace(/\s+/g, ' '), PREVIEW_MAX);
   const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.MsgKey, 80)}${from}`;
+  const button = recalled ? undefined : recallButtonElement(send);
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `${head}\n>${preview === '' ? '_(no text)_' : preview}` },
-    ...(recalled ? {} : { accessory: recallButtonElement(send) }),
+    text: mrkdwn(`${head}\n>${preview === '' ? '_(no text)_' : preview}`),
+    ...(button ? { accessory: button } : {}),
   };
 }
 
 function recallAllButton(group: SendGroup, count: number): Button {
-  const account = truncate(escapeText(group.account), 60);
+  const account = truncate(escapeLine(group.account), 60);
   return {
     type: 'button',
     action_id: FEED_RECALL_ALL_ACTION_ID,
@@ -146,7 +147,7 @@ export function renderSendGroup(group: SendGroup): {
   const open = sends.length - recalledCount;
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
-    `${sends.length} Official Channel messages sent by ${escapeText(group.account)}`,
+    `${sends.length} Official Channel messages sent by ${escapeLine(group.account)}`,
     3000,
   );
   return { text, blocks, overflow: hidden > 0 };

@@ -1,7 +1,13 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import { headline, type RecallSummary, renderResults, resultsCsv } from './report.js';
+import {
+  headline,
+  type RecallSummary,
+  renderResults,
+  resultsCsv,
+  resultsFileTitle,
+} from './report.js';
 
 export interface SlackMessage {
   text: string;
@@ -81,7 +87,7 @@ export class Answers {
       await this.slack.filesUploadV2({
         channel_id: await this.directMessageChannel(userId),
         filename: fileName,
-        title: `Recall results: ${summary.account}`,
+        title: resultsFileTitle(summary),
         content: resultsCsv(summary),
         initial_comment: headline(summary).replace(/[*`]/g, ''),
       });

@@ -2,7 +2,13 @@ import type { WebClient } from '@slack/web-api';
 import { postMark, type Reconciler } from '../feed/reconcile.js';
 import type { Logger } from '../log.js';
 import type { RecallJob, RecallJobs } from './jobs.js';
-import { LIST_ALL_UP_TO, type RecallSummary, renderAudit, resultsCsv } from './report.js';
+import {
+  LIST_ALL_UP_TO,
+  type RecallSummary,
+  renderAudit,
+  resultsCsv,
+  resultsFileTitle,
+} from './report.js';
 
 export interface AuditOptions {
   slack: WebClient;
@@ -74,7 +80,7 @@ async function postOnce(
       channel_id: moderationChannel,
       blocks: audit.blocks,
       filename: fileName,
-      title: `Recall results: ${summary.account}`,
+      title: resultsFileTitle(summary),
       content: resultsCsv(summary),
     });
   } else {

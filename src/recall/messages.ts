@@ -1,5 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
-import { escapeText } from '../feed/escape.js';
+import { escapeLine, inlineCode, mrkdwn } from '../slack/text.js';
 import { MAX_REASON_BYTES } from './parse.js';
 
 export const RECALL_MODAL_ID = 'recall_modal';
@@ -23,19 +23,19 @@ export function renderConfirmation(
   const n = request.msgKeys.length;
   const listed = request.msgKeys
     .slice(0, SHOW_KEYS)
-    .map((k) => `\`${k}\``)
+    .map((k) => inlineCode(k, 80))
     .join(', ');
   const more = n > SHOW_KEYS ? ` and ${n - SHOW_KEYS} more` : '';
-  const text = `Recall ${n} message${n === 1 ? '' : 's'} of ${escapeText(request.account)}? This cannot be undone.`;
+  const account = inlineCode(request.account, 200);
+  const text = `Recall ${n} message${n === 1 ? '' : 's'} of ${account}? This cannot be undone.`;
   return {
     text,
     blocks: [
       {
         type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:warning: You are about to recall *${n} message${n === 1 ? '' : 's'}* of \`${escapeText(request.account)}\`: ${listed}${more}.\n${request.reason ? `Reason: ${escapeText(request.reason)}` : 'No reason given.'}\n*A recall cannot be undone.* This confirmation expires in 30 minutes.`,
-        },
+        text: mrkdwn(
+          `:warning: You are about to recall *${n} message${n === 1 ? '' : 's'}* of ${account}: ${listed}${more}.\n${request.reason ? `Reason: ${escapeLine(request.reason)}` : 'No reason given.'}\n*A recall cannot be undone.* This confirmation expires in 30 minutes.`,
+        ),
       },
       {
         type: 'actions',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inlineCode, singleLine, truncate } from '../slack/text.js';
 
 /** Official Account user IDs as Tencent shows them: `@TOA#_…` (and `#TOA#_…` in callbacks). */
 export const ACCOUNT_PATTERN = /[@#]TOA#_[A-Za-z0-9_-]+/g;
@@ -34,22 +35,42 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'modal' }
   | { kind: 'recall'; request: RecallRequest }
+  /** `problems`: mrkdwn, ready for the reply (what was typed is escaped, in inline code). */
   | { kind: 'invalid'; problems: string[] };
+
+/** How a problem shows what was typed. */
+type Echo = (typed: string) => string;
+
+/** Longest piece of what was typed that a problem repeats. */
+const ECHO_MAX = 60;
+
+/** In plain text (a modal's field errors): quoted, on one line, short. */
+const plainEcho: Echo = (typed) => `"${truncate(singleLine(typed), ECHO_MAX)}"`;
+
+/** In mrkdwn (a command's reply): inline code, so it can ping, link or format nothing. */
+const mrkdwnEcho: Echo = (typed) => inlineCode(typed, ECHO_MAX);
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Validates a request: duplicates removed, empty reason dropped, problems in plain words. */
-export function validateRecall(input: {
-  account: string;
-  msgKeys: string[];
-  reason?: string | undefined;
-}): { ok: true; request: RecallRequest } | { ok: false; problems: Record<string, string> } {
+/**
+ * Validates a request: duplicates removed, empty reason dropped, problems in plain words. What
+ * was typed is repeated through `echo`: by default as plain text, for a modal's field errors.
+ */
+export function validateRecall(
+  input: {
+    account: string;
+    msgKeys: string[];
+    reason?: string | undefined;
+  },
+  echo: Echo = plainEcho,
+): { ok: true; request: RecallRequest } | { ok: false; problems: Record<string, string> } {
   const reason = input.reason?.trim();
+  const msgKeys = unique(input.msgKeys.map((k) => k.trim()).filter(Boolean));
   const parsed = recallRequestSchema.safeParse({
     account: input.account,
-    msgKeys: unique(input.msgKeys.map((k) => k.trim()).filter(Boolean)),
+    msgKeys,
     ...(reason ? { reason } : {}),
   });
   if (parsed.success) return { ok: true, request: parsed.data };
@@ -58,7 +79,7 @@ export function validateRecall(input: {
     const field = String(issue.path[0]);
     const detail =
       field === 'msgKeys' && typeof issue.path[1] === 'number'
-        ? `"${input.msgKeys[issue.path[1]] ?? ''}" ${issue.message}`
+        ? `${echo(msgKeys[issue.path[1]] ?? '')} ${issue.message}`
         : issue.message;
     problems[field] ??= detail;
   }
@@ -77,7 +98,7 @@ export function parseRecallCommand(text: string): ParsedCommand {
   const head = reasonAt === -1 ? trimmed : trimmed.slice(0, reasonAt);
   const reason = reasonAt === -1 ? undefined : trimmed.slice(reasonAt).replace(/^reason\s*:/i, '');
   const [account = '', ...keys] = head.split(/[\s,]+/).filter(Boolean);
-  const result = validateRecall({ account, msgKeys: keys, reason });
+  const result = validateRecall({ account, msgKeys: keys, reason }, mrkdwnEcho);
   return result.ok
     ? { kind: 'recall', request: result.request }
     : { kind: 'invalid', problems: Object.values(result.problems) };

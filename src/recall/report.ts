@@ -1,5 +1,13 @@
 import type { KnownBlock } from '@slack/types';
-import { escapeText, inlineCode } from '../feed/escape.js';
+import {
+  csvText,
+  escapeLine,
+  inlineCode,
+  mrkdwn,
+  singleLine,
+  truncate,
+  userMention,
+} from '../slack/text.js';
 import type { RecallOrigin } from './confirmations.js';
 import { type KeyResult, NO_RESULT } from './send.js';
 
@@ -25,13 +33,17 @@ export function countResults(results: readonly KeyResult[]) {
   };
 }
 
+/** Longest meaning of a failure shown (Tencent's `ErrorInfo` can be anything); the file has it whole. */
+const MEANING_MAX = 300;
+
 /** What one result says, without its key: keys sharing it share a line. */
 function resultLabel(r: KeyResult): string {
   if (r.ok) return ':white_check_mark: recalled';
   const code = r.retCode === NO_RESULT ? '' : `${r.retCode}: `;
   const icon = r.unknown ? ':grey_question:' : ':x:';
   const what = r.unknown ? 'unknown — ' : '';
-  return `${icon} ${what}${code}${escapeText(r.meaning)}${r.transient ? ' _(can be retried)_' : ''}`;
+  const meaning = truncate(escapeLine(r.meaning), MEANING_MAX);
+  return `${icon} ${what}${code}${meaning}${r.transient ? ' _(can be retried)_' : ''}`;
 }
 
 /**
@@ -63,6 +75,9 @@ function resultLines(results: readonly KeyResult[], max: number): string[] {
   return lines;
 }
 
+/** Longest account shown (a recall's account is at most 256 characters). */
+const ACCOUNT_MAX = 200;
+
 export function headline(summary: RecallSummary): string {
   const c = countResults(summary.results);
   const notRecalled = c.failed + c.unknown;
@@ -70,7 +85,7 @@ export function headline(summary: RecallSummary): string {
   const failed = c.failed ? ` · ${c.failed} failed` : '';
   const unknown = c.unknown ? ` · ${c.unknown} unknown` : '';
   const retry = notRecalled && c.retryable ? ` (${c.retryable} can be retried)` : '';
-  return `${icon} Recalled *${c.recalled} of ${c.total}* message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\`${failed}${unknown}${retry}`;
+  return `${icon} Recalled *${c.recalled} of ${c.total}* message${c.total === 1 ? '' : 's'} of ${inlineCode(summary.account, ACCOUNT_MAX)}${failed}${unknown}${retry}`;
 }
 
 /** Within Slack's limits for one message: blocks, a section's text, the whole text. */
@@ -95,21 +110,16 @@ export function renderResults(
   summary: RecallSummary,
   options: { retryConfirmationId?: string | undefined; fileName?: string | undefined },
 ): RenderedResults {
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: headline(summary) } },
-  ];
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(headline(summary)) }];
   if (summary.reason) {
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Reason: ${escapeText(summary.reason)}` }],
-    });
+    blocks.push({ type: 'context', elements: [mrkdwn(`Reason: ${escapeLine(summary.reason)}`)] });
   }
   let used = blocks.reduce((n, b) => n + JSON.stringify(b).length, 0);
   let section = '';
   let complete = true;
   const flush = () => {
     if (section === '') return;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
+    blocks.push({ type: 'section', text: mrkdwn(section) });
     section = '';
   };
   for (const line of resultLines(summary.results, SECTION_MAX)) {
@@ -126,7 +136,7 @@ export function renderResults(
     const where = options.fileName
       ? `:page_facing_up: Not every result fits here: every message's result is in ${inlineCode(options.fileName)}, sent to you in a direct message.`
       : ':warning: Not every result fits here, and the file with all of them could not be sent to you; the audit post in the moderation channel has it.';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: where }] });
+    blocks.push({ type: 'context', elements: [mrkdwn(where)] });
   }
   if (options.retryConfirmationId) {
     blocks.push({
@@ -145,25 +155,27 @@ export function renderResults(
   return { text: headline(summary).replace(/[*`]/g, ''), blocks, complete };
 }
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Every key's result, for the attached file. Leading `=+-@` are quoted against spreadsheet formulas. */
+/**
+ * Every key's result, for the attached file. Every cell is spreadsheet-safe ({@link csvText}):
+ * an account, a key or a meaning that looks like a formula gets a leading `'`.
+ */
 export function resultsCsv(summary: RecallSummary): string {
-  const rows = [['official_account', 'msg_key', 'result', 'ret_code', 'meaning', 'attempts']];
-  for (const r of summary.results) {
-    rows.push([
+  return csvText([
+    ['official_account', 'msg_key', 'result', 'ret_code', 'meaning', 'attempts'],
+    ...summary.results.map((r) => [
       summary.account,
       r.msgKey,
       r.ok ? 'recalled' : r.unknown ? 'unknown' : 'failed',
-      String(r.retCode),
+      r.retCode,
       r.meaning,
-      String(r.attempts),
-    ]);
-  }
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+      r.attempts,
+    ]),
+  ]);
+}
+
+/** The title of a results file: names the account, on one line. */
+export function resultsFileTitle(summary: RecallSummary): string {
+  return `Recall results: ${truncate(singleLine(summary.account), ACCOUNT_MAX)}`;
 }
 
 const ORIGIN_NAMES: Record<RecallOrigin['kind'], string> = {
@@ -187,9 +199,11 @@ export function renderAudit(
           ...(c.failed ? [`${c.failed} failed`] : []),
           ...(c.unknown ? [`${c.unknown} unknown`] : []),
         ].join(', ');
-  const reason = summary.reason ? `reason: “${escapeText(summary.reason)}”` : 'no reason given';
-  const text = `:scroll: <@${userId}> recalled ${c.total} message${c.total === 1 ? '' : 's'} of \`${escapeText(summary.account)}\` via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  // One line whatever the account and reason hold: the account in a code span it cannot leave,
+  // the reason escaped and on one line, so neither can ping, link or add a line.
+  const reason = summary.reason ? `reason: “${escapeLine(summary.reason)}”` : 'no reason given';
+  const text = `:scroll: ${userMention(userId)} recalled ${c.total} message${c.total === 1 ? '' : 's'} of ${inlineCode(summary.account, ACCOUNT_MAX)} via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

@@ -83,6 +83,28 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(text).toContain('&amp; co');
   });
 
+  it('posts a sent message whose text tries to ping, link or forge lines as plain text', async () => {
+    await postWebhook(app.url, {
+      ...samples.officialSend,
+      MsgBody: [
+        {
+          MsgType: 'TIMTextElem',
+          MsgContent: {
+            Text: 'Hi @here @channel <!channel> <!here|x> <http://evil.example|login>\n:x: forged\u2028\u202Eevil\u200B',
+          },
+        },
+      ],
+    });
+    await slack.waitFor(() => slack.messages.length === 1, 2_000);
+    const message = slack.messages[0] ?? { channel: '', ts: '' };
+    const text = visible(message);
+    expect(text).not.toMatch(/<(?!!date\^)[!@#h]/);
+    expect(text).not.toMatch(/(?<![\p{L}\p{N}_])@(here|channel|everyone)/u);
+    expect(text).not.toMatch(/[\u2028\u202E\u200B]|\\u2028|\\u202e|\\u200b/i);
+    expect(text).toContain('Hi ＠here ＠channel &lt;!channel&gt; &lt;!here|x&gt;');
+    expect(JSON.stringify(message.blocks)).toContain('>:x: forged\\n>evil');
+  });
+
   it('posts the same event delivered twice only once', async () => {
     expect((await postWebhook(app.url, samples.official)).status).toBe(200);
     expect((await postWebhook(app.url, samples.official)).status).toBe(200);

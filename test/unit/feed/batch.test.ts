@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type PostLimits, planPosts, SLACK_POST_LIMITS } from '../../../src/feed/batch.js';
-import { inlineCode } from '../../../src/feed/escape.js';
 import type { PlannedPost } from '../../../src/feed/post.js';
 import {
   FEED_RECALL_ACTION_ID,
@@ -8,6 +7,7 @@ import {
   renderEventDetails,
 } from '../../../src/feed/render.js';
 import { FEED_RECALL_ALL_ACTION_ID } from '../../../src/feed/sends.js';
+import { inlineCode } from '../../../src/slack/text.js';
 import type { QueuedEvent } from '../../../src/store/store.js';
 import { feedEventSchema, type WebhookBody } from '../../../src/tencent/webhook/schemas.js';
 import { textsOfBlock } from '../../helpers/blocks.js';

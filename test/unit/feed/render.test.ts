@@ -11,6 +11,7 @@ import {
   renderRecalledNotice,
   renderThreadReply,
 } from '../../../src/feed/render.js';
+import { BROADCAST_AT, CONTROL_STAND_IN } from '../../../src/slack/text.js';
 import { type FeedEvent, feedEventSchema } from '../../../src/tencent/webhook/schemas.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
@@ -220,6 +221,76 @@ describe('renderEvent: untrusted text', () => {
     const [main] = sectionTexts(renderEvent(hostile).blocks);
     const keyLine = main?.split('\n').find((line) => line.startsWith('*MsgKey*')) ?? '';
     expect(keyLine.match(/`/g)).toHaveLength(2);
+  });
+});
+
+describe('renderEvent: a sent message that tries to ping or forge', () => {
+  const event = feedEvent({
+    ...samples.officialSend,
+    MsgBody: [
+      {
+        MsgType: 'TIMTextElem',
+        MsgContent: {
+          Text: 'Hi @here and @channel <!channel> <!here|x> <@U1> <http://evil.example|login>\n:white_check_mark: forged line\u2028\u202Eevil\u200B\u0000',
+        },
+      },
+    ],
+  });
+
+  it('pings nobody, links nothing and keeps every line quoted', () => {
+    const rendered = renderEvent(event);
+    const everything = [rendered.text, ...textsOf(rendered.blocks)].join('\n');
+    expect(everything).not.toMatch(/<(?!!date\^)[!@#h]/);
+    expect(everything).not.toMatch(/(?<![\p{L}\p{N}_])@(here|channel|everyone)/u);
+    expect(everything).toContain(
+      `Hi ${BROADCAST_AT}here and ${BROADCAST_AT}channel &lt;!channel&gt;`,
+    );
+    expect(everything).not.toMatch(/[\u2028\u202E\u200B]|(?!\n)\p{Cc}/u);
+    const [main] = sectionTexts(rendered.blocks);
+    const preview = main?.split('\n').slice(3) ?? [];
+    expect(preview).toEqual([
+      '>Hi ＠here and ＠channel &lt;!channel&gt; &lt;!here|x&gt; &lt;@U1&gt; &lt;http://evil.example|login&gt;',
+      '>:white_check_mark: forged line',
+      `>evil${CONTROL_STAND_IN}`,
+    ]);
+    expect(rendered.text).not.toContain('\n');
+  });
+
+  it('marks every mrkdwn text verbatim, so Slack adds no links or mentions', () => {
+    for (const block of renderEvent(event).blocks) {
+      if (block.type === 'section') expect(block.text).toMatchObject({ verbatim: true });
+      if (block.type === 'context') {
+        for (const e of block.elements) expect(e).toMatchObject({ verbatim: true });
+      }
+    }
+  });
+});
+
+describe('renderEvent: Recall button value', () => {
+  it('carries control characters exactly, within 2,000 characters', () => {
+    const account = '\u0001'.repeat(256);
+    const body = { ...samples.officialSend, Official_Account: account };
+    const [button] = recallButtons(renderEvent(feedEvent(body)).blocks);
+    expect(button?.value?.length).toBeLessThanOrEqual(2000);
+    expect(JSON.parse(button?.value ?? '')).toEqual({ account, msgKey: '71_1_1698741698' });
+    expect(button?.confirm?.text.text).not.toMatch(/\p{Cc}/u);
+  });
+
+  it('has no button when its value would pass 2,000 characters, and says so', () => {
+    const body = {
+      ...samples.officialSend,
+      Official_Account: '\u0001'.repeat(256),
+      MsgKey: '\u0002'.repeat(256),
+    };
+    expect(
+      JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey }).length,
+    ).toBeGreaterThan(2000);
+    const rendered = renderEvent(feedEvent(body));
+    expect(recallButtons(rendered.blocks)).toHaveLength(0);
+    expect(textsOf(rendered.blocks).join('\n')).toContain('No Recall button');
+    expect(rendered.overflow).toBe(true);
+    const notice = renderRecalledNotice(feedEvent(body), feedEvent(samples.official));
+    expect(textsOf(notice.blocks).join('\n')).not.toContain('No Recall button');
   });
 });
 

@@ -81,6 +81,23 @@ describe('renderSendGroup', () => {
     expect(json).not.toContain('<!channel>');
     expect(json).toContain('&lt;!here&gt; &amp; &lt;@U1&gt;');
   });
+
+  it('pings nobody from a preview, and keeps each send on its own lines', () => {
+    const { blocks, text } = renderSendGroup({
+      id: 'g',
+      account: '@here\n<!channel>',
+      sends: [send('1_1_1', 'a @here b\n:x: forged\u2028<!channel>\u202E'), send('2_1_1')],
+      recalled: new Set(),
+    });
+    const json = JSON.stringify(blocks);
+    expect(json).not.toMatch(/(?<![\p{L}\p{N}_])@(here|channel|everyone)/u);
+    expect(json).not.toMatch(/<(?!!date\^)[!@#]|\\u2028|\\u202e/i);
+    expect(json).toContain('>a ＠here b :x: forged &lt;!channel&gt;');
+    expect(text).toBe('2 Official Channel messages sent by ＠here &lt;!channel&gt;');
+    for (const block of blocks) {
+      if (block.type === 'section') expect(block.text).toMatchObject({ verbatim: true });
+    }
+  });
 });
 
 describe('compactSend', () => {
