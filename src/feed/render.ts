@@ -1,6 +1,7 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { countOf } from '../lib/lists.js';
 import { escapeLine, escapeText, fileValue, inlineCode, mrkdwn, truncate } from '../slack/text.js';
+import { isMsgKey } from '../tencent/msgkey.js';
 import type {
   C2cRecall,
   FeedEvent,
@@ -299,6 +300,8 @@ export function renderEvent(event: FeedEvent): RenderedEvent {
     const button = recallButtonElement(body);
     if (button) {
       blocks.push({ type: 'actions', elements: [button] });
+    } else if (!isMsgKey(body.MsgKey)) {
+      blocks.push({ type: 'context', elements: [mrkdwn(NOT_A_MSGKEY)] });
     } else {
       blocks.push({ type: 'context', elements: [mrkdwn(NO_RECALL_BUTTON)] });
       values.shortened = true;
@@ -343,10 +346,11 @@ const BUTTON_VALUE_MAX = 2000;
 
 /**
  * What the Recall button of a sent message carries: its account and MsgKey exactly, as the
- * recall needs them. `undefined` when that does not fit Slack's limit on a button's value
- * (only identifiers no recall could take: control characters take six characters each in JSON).
+ * recall needs them. `undefined` when no recall could take it: a MsgKey that is not one, or
+ * identifiers that do not fit Slack's limit on a button's value.
  */
 function recallButtonValue(body: OfficialSend): string | undefined {
+  if (!isMsgKey(body.MsgKey)) return undefined;
   const value = JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey });
   return value.length <= BUTTON_VALUE_MAX ? value : undefined;
 }
@@ -383,6 +387,8 @@ export function recallButtonElement(body: OfficialSend): Button | undefined {
 }
 
 /** Said where a sent message has no Recall button; the details file then has it whole. */
+const NOT_A_MSGKEY =
+  ':information_source: No Recall button: this MsgKey is not one Tencent can recall (like `71_1_1698741698`).';
 const NO_RECALL_BUTTON =
   ':information_source: No Recall button: this MsgKey and account are too long for one (every detail is in the attached file).';
 
@@ -392,7 +398,9 @@ function isRecallActions(block: KnownBlock): boolean {
     (block.type === 'actions' &&
       block.elements.some((e) => 'action_id' in e && e.action_id === FEED_RECALL_ACTION_ID)) ||
     (block.type === 'context' &&
-      block.elements.some((e) => 'text' in e && e.text === NO_RECALL_BUTTON))
+      block.elements.some(
+        (e) => 'text' in e && (e.text === NO_RECALL_BUTTON || e.text === NOT_A_MSGKEY),
+      ))
   );
 }
 

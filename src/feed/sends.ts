@@ -2,6 +2,7 @@ import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/type
 import { chunk, countOf } from '../lib/lists.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/store.js';
+import { isMsgKey } from '../tencent/msgkey.js';
 import type { FeedEvent, OfficialSend } from '../tencent/webhook/schemas.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
@@ -144,7 +145,10 @@ export function renderSendGroup(group: SendGroup): {
       context(`:page_facing_up: … and ${hidden} more — every message in the attached file`),
     );
   }
-  const open = sends.length - recalledCount;
+  // Recall all takes what is not recalled yet and that a recall can take (a real MsgKey).
+  const open = sends.filter(
+    (s) => !group.recalled.has(s.body.MsgKey) && isMsgKey(s.body.MsgKey),
+  ).length;
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
     `${sends.length} Official Channel messages sent by ${escapeLine(group.account)}`,

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { inlineCode, singleLine, truncate } from '../slack/text.js';
+import { MSGKEY, MSGKEYS_IN_TEXT } from '../tencent/msgkey.js';
 
 /** Official Account user IDs as Tencent shows them: `@TOA#_…` (and `#TOA#_…` in callbacks). */
 export const ACCOUNT_PATTERN = /[@#]TOA#_[A-Za-z0-9_-]+/g;
-/** `MsgSeq_MsgRandom_MsgTime`, e.g. `71_1_1698741698`. */
-export const MSGKEY_PATTERN = /\b\d{1,20}_\d{1,20}_\d{1,20}\b/g;
 /** Tencent's limit on `Reason`. */
 export const MAX_REASON_BYTES = 100;
 /** What one recall from Slack may carry: enough for an incident, bounded for the limiter. */
@@ -17,7 +16,7 @@ export const recallRequestSchema = z.object({
     .min(1, 'Name the Official Account, e.g. @TOA#_2J4SZEAEL')
     .max(256, 'The account ID is too long'),
   msgKeys: z
-    .array(z.string().regex(/^\d{1,20}_\d{1,20}_\d{1,20}$/, 'is not a MsgKey like 71_1_1698741698'))
+    .array(z.string().regex(MSGKEY, 'is not a MsgKey like 71_1_1698741698'))
     .min(1, 'Give at least one MsgKey, e.g. 71_1_1698741698')
     .max(MAX_KEYS_PER_RECALL, `At most ${MAX_KEYS_PER_RECALL} MsgKeys in one recall`),
   reason: z
@@ -114,7 +113,7 @@ export function extractRecallTargets(text: string): { accounts: string[]; msgKey
   const decoded = text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
   return {
     accounts: unique(decoded.match(ACCOUNT_PATTERN) ?? []),
-    msgKeys: unique(decoded.match(MSGKEY_PATTERN) ?? []),
+    msgKeys: unique(decoded.match(MSGKEYS_IN_TEXT) ?? []),
   };
 }
 

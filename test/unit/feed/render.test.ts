@@ -179,9 +179,10 @@ describe('renderEvent: sent messages', () => {
     const event = feedEvent({
       ...samples.officialSend,
       Official_Account: '&'.repeat(256),
-      MsgKey: '<'.repeat(256),
+      MsgKey: `${'9'.repeat(20)}_${'9'.repeat(20)}_${'9'.repeat(20)}`,
     });
     const [button] = recallButtons(renderEvent(event).blocks);
+    expect(button).toBeDefined();
     expect(button?.value?.length).toBeLessThanOrEqual(2000);
     expect(button?.confirm?.text.text.length).toBeLessThanOrEqual(300);
     expect(button?.confirm?.title?.text.length).toBeLessThanOrEqual(100);
@@ -276,21 +277,25 @@ describe('renderEvent: Recall button value', () => {
     expect(button?.confirm?.text.text).not.toMatch(/\p{Cc}/u);
   });
 
-  it('has no button when its value would pass 2,000 characters, and says so', () => {
-    const body = {
-      ...samples.officialSend,
-      Official_Account: '\u0001'.repeat(256),
-      MsgKey: '\u0002'.repeat(256),
-    };
-    expect(
-      JSON.stringify({ account: body.Official_Account, msgKey: body.MsgKey }).length,
-    ).toBeGreaterThan(2000);
-    const rendered = renderEvent(feedEvent(body));
-    expect(recallButtons(rendered.blocks)).toHaveLength(0);
-    expect(textsOf(rendered.blocks).join('\n')).toContain('No Recall button');
-    expect(rendered.overflow).toBe(true);
-    const notice = renderRecalledNotice(feedEvent(body), feedEvent(samples.official));
-    expect(textsOf(notice.blocks).join('\n')).not.toContain('No Recall button');
+  it('has no button for a MsgKey that is not one (nothing could recall it), and says so', () => {
+    for (const msgKey of ['\u0002'.repeat(256), '<'.repeat(256), '71_1', 'x71_1_1698741698']) {
+      const body = {
+        ...samples.officialSend,
+        Official_Account: '\u0001'.repeat(256),
+        MsgKey: msgKey,
+      };
+      const rendered = renderEvent(feedEvent(body));
+      expect(recallButtons(rendered.blocks), msgKey).toHaveLength(0);
+      expect(textsOf(rendered.blocks).join('\n')).toContain('No Recall button');
+      const notice = renderRecalledNotice(feedEvent(body), feedEvent(samples.official));
+      expect(textsOf(notice.blocks).join('\n')).not.toContain('No Recall button');
+    }
+  });
+
+  it('keeps a button for a real MsgKey even with the longest account of control characters', () => {
+    const body = { ...samples.officialSend, Official_Account: '\u0001'.repeat(256) };
+    const [button] = recallButtons(renderEvent(feedEvent(body)).blocks);
+    expect(button?.value?.length).toBeLessThanOrEqual(2000);
   });
 });
 
