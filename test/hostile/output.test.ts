@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { postWebhook, startTestApp, testEnv } from '../helpers/app.js';
+import { sendOf } from '../helpers/feed.js';
+import { samples } from '../helpers/tencent-samples.js';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/** Text an attacker controls, as Tencent would pass it on (accounts, keys, message text). */
+const HOSTILE = [
+  '<!channel>',
+  '<!here|here>',
+  '<!everyone>',
+  '<!subteam^S0123|admins>',
+  '@channel',
+  '@here please',
+  'hi @everyone',
+  '<@U0123ABC>',
+  '<#C0123ABC|general>',
+  '<https://evil.example|click me>',
+  '<mailto:a@evil.example|mail>',
+  'https://evil.example/login',
+  '`code` ```block```',
+  'a`b``c```d',
+  '*bold* _it_ ~strike~',
+  'line one\nline two',
+  'forged\r\n:white_check_mark: *approved by admin*',
+  'u2028\u2028forged line',
+  'u2029\u2029forged paragraph',
+  'right-to-left \u202Eevil.exe',
+  'isolate \u2066hidden\u2069',
+  'zero\u200Bwidth\u200Cjoin\u200Dmark\u2060',
+  '\uFEFFbom first',
+  'nul\u0000byte',
+  'escape \u001B[31mred',
+  'del\u007F c1\u0085 next',
+  'tab\tseparated',
+  '=HYPERLINK("http://evil.example","x")',
+  "+1+cmd|' /C calc'!A0",
+  '-1+1',
+  '@SUM(1+1)',
+  '&lt;!channel&gt;',
+  '&amp;<>&',
+  '> quoted\n> more',
+  '漢字 and emoji 👩‍💻 stay',
+];
+
+/** Characters that must never reach Slack raw: controls (except a line break), bidi, zero-width. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const HIDDEN =
+  /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/u;
+/** What in mrkdwn would ping, link or mention. */
+const ACTIVE = [
+  /<!(?!date\^)/,
+  /<[@#]/,
+  /<(https?|mailto):/,
+  /(^|[^\p{L}\p{N}_])@(channel|here|everyone)\b/u,
+];
+
+/** Every string a message shows: its text and each text of its blocks. */
+function textsIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) textsIn(v, out);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.text === 'string') out.push(record.text);
+    for (const [key, v] of Object.entries(record)) if (key !== 'value') textsIn(v, out);
+  }
+  return out;
+}
+
+describe('hostile text in webhooks: the feed pings, links, forges and hides nothing', () => {
+  let slack: FakeSlack;
+  let app: TestApp;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    app = await startTestApp(testEnv(slack.apiUrl));
+  });
+  afterAll(async () => {
+    await app.stop();
+    await slack.close();
+  });
+
+  it.each(HOSTILE.map((text, i) => [i, text] as const))(
+    'accepts an event carrying hostile text %i everywhere',
+    async (i, text) => {
+      const c2c = { ...samples.c2c, From_Account: text, To_Account: text, MsgKey: `${text}-${i}` };
+      const send = {
+        ...sendOf(`${9000 + i}_1_1698741698`, text),
+        From_Account: text,
+        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
+      };
+      const group = {
+        ...samples.group,
+        GroupId: `${text}-${i}`,
+        Operator_Account: text,
+        TopicId: text,
+      };
+      for (const body of [c2c, send, group]) {
+        expect((await postWebhook(app.url, body)).status).toBe(200);
+      }
+    },
+  );
+
+  it('shows them all, inert', async () => {
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.messages.length).toBeGreaterThan(0);
+    for (const message of slack.messages) {
+      const texts = [message.text ?? '', ...textsIn(message.blocks ?? [])];
+      for (const text of texts) {
+        expect(text, text).not.toMatch(HIDDEN);
+        for (const active of ACTIVE) expect(text, text).not.toMatch(active);
+      }
+      for (const file of message.files ?? []) expect(file.content).not.toMatch(HIDDEN);
+    }
+    // Nothing was lost: every hostile account shows up, escaped.
+    const all = slack.messages.map((m) => JSON.stringify([m.text, m.blocks])).join('\n');
+    expect(all).toContain('＠channel');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('漢字 and emoji 👩‍💻 stay');
+  });
+});
