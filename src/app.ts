@@ -11,7 +11,7 @@ import { Health } from './http/health.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
-import { RecallAuthorizer } from './recall/authorize.js';
+import { AUTHORIZATION_TIMEOUT_MS, RecallAuthorizer } from './recall/authorize.js';
 import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
@@ -19,7 +19,11 @@ import { toBoltLogger } from './slack/bolt-logger.js';
 import { createSlackGate } from './slack/gate.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { replyFor } from './slack/replies.js';
-import { createDeliveryClient, slackClientOptions } from './slack/web-client.js';
+import {
+  createDeliveryClient,
+  createPermissionClient,
+  slackClientOptions,
+} from './slack/web-client.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { createTencentRestClient } from './tencent/rest/client.js';
@@ -103,7 +107,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const recall = new RecallService({
     store,
     authorizer: new RecallAuthorizer({
-      client: slackClient,
+      client: createPermissionClient(
+        config.slack.botToken,
+        config.slack.apiUrl,
+        metrics,
+        AUTHORIZATION_TIMEOUT_MS,
+        slackLog,
+      ),
       allowedUsers: config.recall.allowedUsers,
       allowedUsergroups: config.recall.allowedUsergroups,
       logger,
@@ -139,7 +149,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }),
     shared: Boolean(config.redisUrl),
   });
-  registerListeners(bolt, { store, recall, logger: logger.child({ component: 'slack' }) });
+  registerListeners(bolt, {
+    store,
+    recall,
+    logger: logger.child({ component: 'slack' }),
+    allowedTeamIds: config.slack.allowedTeamIds,
+  });
 
   const worker = new DeliveryWorker({
     store,

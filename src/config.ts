@@ -50,6 +50,10 @@ export const configSchema = z.object({
       .default('https://slack.com/api/')
       .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   ),
+  SLACK_ALLOWED_TEAM_IDS: idList(
+    /^[TE][A-Z0-9]{2,}$/,
+    'Slack team ID (T0123456789) or enterprise ID (E0123456789)',
+  ),
   SLACK_MODERATION_CHANNEL: z
     .string()
     .trim()
@@ -117,6 +121,8 @@ export interface Config {
     appToken: string | undefined;
     apiUrl: string;
     moderationChannel: string;
+    /** Other organisations served through Slack Connect; empty: the installed workspace only. */
+    allowedTeamIds: string[];
   };
   tencent: {
     sdkAppId: number;
@@ -178,6 +184,7 @@ function toConfig(env: Env): Config {
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,
       moderationChannel: env.SLACK_MODERATION_CHANNEL,
+      allowedTeamIds: env.SLACK_ALLOWED_TEAM_IDS,
     },
     tencent: {
       sdkAppId: env.TENCENT_SDKAPPID,

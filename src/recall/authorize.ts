@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { withTimeout } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 
 export type Authorization = { allowed: true; because: string } | { allowed: false; reason: string };
@@ -15,59 +16,78 @@ const userInfoSchema = z.object({
 });
 const usergroupUsersSchema = z.object({ users: z.array(z.string()) });
 
+/**
+ * How long Slack's answer about one user (admin, owner) or one group (its members) is reused.
+ * Long enough for the two checks of one click to ask Slack once, short enough that a demoted
+ * admin or a removed member is refused by the next confirmation.
+ */
+export const AUTHORIZATION_CACHE_MS = 2_000;
+/**
+ * The longest a confirmation waits for Slack's answers, all lookups together; past it the answer
+ * is no. The client given to the authorizer should not retry, and time out within this too.
+ */
+export const AUTHORIZATION_TIMEOUT_MS = 3_000;
+
 export interface RecallAuthorizerOptions {
+  /** Asks `users.info` and `usergroups.users.list`: without retries, see `AUTHORIZATION_TIMEOUT_MS`. */
   client: WebClient;
   allowedUsers: readonly string[];
   allowedUsergroups: readonly string[];
   logger: Logger;
-  /** How long a user's admin status and a group's members are trusted (both can change). */
   cacheMs?: number;
+  timeoutMs?: number;
   now?: () => number;
 }
 
+const COULD_NOT_CONFIRM =
+  'Slack could not confirm your permission right now, so nothing was recalled; try again in a minute.';
+const NOT_ALLOWED =
+  'You are not allowed to recall messages. Ask a workspace admin to add you to RECALL_ALLOWED_USERS or to one of the RECALL_ALLOWED_USERGROUPS.';
+
 /**
  * Who may recall, decided when a recall is confirmed, for the user who confirms: workspace
- * owners and admins, listed users, members of listed user groups. When Slack cannot tell us, the
- * answer is no.
+ * owners and admins, listed users, members of listed user groups. Slack's answers are reused for
+ * a few seconds at most; when Slack cannot tell us within a few seconds, the answer is no.
  */
 export class RecallAuthorizer {
   private readonly groupCache = new Map<string, { members: Set<string>; until: number }>();
   private readonly userCache = new Map<string, { privileged: boolean; until: number }>();
   private readonly cacheMs: number;
+  private readonly timeoutMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: RecallAuthorizerOptions) {
-    this.cacheMs = options.cacheMs ?? 60_000;
+    this.cacheMs = options.cacheMs ?? AUTHORIZATION_CACHE_MS;
+    this.timeoutMs = options.timeoutMs ?? AUTHORIZATION_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
   }
 
   async check(userId: string): Promise<Authorization> {
-    const { allowedUsers, allowedUsergroups, logger } = this.options;
+    const { allowedUsers, logger } = this.options;
     if (allowedUsers.includes(userId))
       return { allowed: true, because: 'listed in RECALL_ALLOWED_USERS' };
     try {
-      if (await this.isAdminOrOwner(userId))
-        return { allowed: true, because: 'workspace admin or owner' };
-      for (const group of allowedUsergroups) {
-        if ((await this.membersOf(group)).has(userId)) {
-          return { allowed: true, because: `member of user group ${group}` };
-        }
-      }
+      const because = await withTimeout(
+        this.privilegeOf(userId),
+        this.timeoutMs,
+        'Slack did not say who may recall',
+      );
+      return because ? { allowed: true, because } : { allowed: false, reason: NOT_ALLOWED };
     } catch (error) {
       logger.warn('could not check recall permission', { error, user: userId });
-      return {
-        allowed: false,
-        reason: 'Slack could not confirm your permission right now; try again in a minute.',
-      };
+      return { allowed: false, reason: COULD_NOT_CONFIRM };
     }
-    return {
-      allowed: false,
-      reason:
-        'You are not allowed to recall messages. Ask a workspace admin to add you to RECALL_ALLOWED_USERS or to one of the RECALL_ALLOWED_USERGROUPS.',
-    };
   }
 
-  /** Admin and owner status, cached as briefly as group membership (`users.info` is Tier 4). */
+  /** Why Slack says `userId` may recall, or undefined when it says they may not. */
+  private async privilegeOf(userId: string): Promise<string | undefined> {
+    if (await this.isAdminOrOwner(userId)) return 'workspace admin or owner';
+    for (const group of this.options.allowedUsergroups) {
+      if ((await this.membersOf(group)).has(userId)) return `member of user group ${group}`;
+    }
+    return undefined;
+  }
+
   private async isAdminOrOwner(userId: string): Promise<boolean> {
     const cached = this.userCache.get(userId);
     if (cached && cached.until > this.now()) return cached.privileged;
@@ -75,6 +95,7 @@ export class RecallAuthorizer {
     const privileged =
       !user.deleted && Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
     this.userCache.set(userId, { privileged, until: this.now() + this.cacheMs });
+    this.forgetExpired(this.userCache);
     return privileged;
   }
 
@@ -86,6 +107,14 @@ export class RecallAuthorizer {
     );
     const members = new Set(answer.users);
     this.groupCache.set(group, { members, until: this.now() + this.cacheMs });
+    this.forgetExpired(this.groupCache);
     return members;
+  }
+
+  /** Answers are kept seconds, not forever: the caches stay as small as the users of a moment. */
+  private forgetExpired(cache: Map<string, { until: number }>): void {
+    if (cache.size < 100) return;
+    const now = this.now();
+    for (const [key, entry] of cache) if (entry.until <= now) cache.delete(key);
   }
 }

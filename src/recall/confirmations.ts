@@ -29,6 +29,9 @@ export type RecallOrigin = z.infer<typeof recallOriginSchema>;
 export type PendingRecall = z.infer<typeof pendingRecallSchema>;
 
 const keyOf = (id: string) => `confirm:${id}`;
+const modalKeyOf = (id: string) => `confirm-modal:${id}`;
+/** What `randomUUID()` makes; anything else is no confirmation of ours, and is not looked up. */
+const isConfirmationId = (id: string) => /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(id);
 
 /** Stores what a confirmation button will do; the button carries only the returned ID. */
 export async function createConfirmation(store: Store, pending: PendingRecall): Promise<string> {
@@ -37,22 +40,24 @@ export async function createConfirmation(store: Store, pending: PendingRecall): 
   return id;
 }
 
-function readPending(value: string | undefined): PendingRecall | undefined {
+function readStored<T>(schema: z.ZodType<T>, value: string | undefined): T | undefined {
   if (value === undefined) return undefined;
   try {
-    const parsed = pendingRecallSchema.safeParse(JSON.parse(value));
+    const parsed = schema.safeParse(JSON.parse(value));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
+const readPending = (value: string | undefined) => readStored(pendingRecallSchema, value);
+
 /** Reads a confirmation without using it up (to authorize the clicker first). */
 export async function peekConfirmation(
   store: Store,
   id: string,
 ): Promise<PendingRecall | undefined> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  if (!isConfirmationId(id)) return undefined;
   return readPending(await store.peekOnce(keyOf(id)));
 }
 
@@ -61,7 +66,7 @@ export async function takeConfirmation(
   store: Store,
   id: string,
 ): Promise<PendingRecall | undefined> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  if (!isConfirmationId(id)) return undefined;
   return readPending(await store.takeOnce(keyOf(id)));
 }
 
@@ -83,4 +88,52 @@ export async function createRetryConfirmation(
     uncertain: results.filter((r) => r.unknown).map((r) => r.msgKey),
     requestedBy,
   }).catch(() => undefined);
+}
+
+/**
+ * A modal's submit button is its confirmation: stored when the modal opens (who opened it, where
+ * the answers go), named in the modal's `private_metadata`, taken once by its submission.
+ */
+export const modalConfirmationSchema = z.object({
+  requestedBy: z.string(),
+  origin: recallOriginSchema,
+});
+
+export type ModalConfirmation = z.infer<typeof modalConfirmationSchema>;
+
+const modalMetadataSchema = z.object({ confirmation: z.string().max(64) });
+
+/** Stores a modal's confirmation; the result goes in the modal's `private_metadata`. */
+export async function createModalConfirmation(
+  store: Store,
+  modal: ModalConfirmation,
+): Promise<string> {
+  const id = randomUUID();
+  await store.putOnce(modalKeyOf(id), JSON.stringify(modal), CONFIRMATION_TTL_MS);
+  return JSON.stringify({ confirmation: id });
+}
+
+/** The confirmation ID a modal's `private_metadata` names; undefined when it names none. */
+export function modalConfirmationId(privateMetadata: unknown): string | undefined {
+  if (typeof privateMetadata !== 'string') return undefined;
+  const parsed = readStored(modalMetadataSchema, privateMetadata);
+  return parsed && isConfirmationId(parsed.confirmation) ? parsed.confirmation : undefined;
+}
+
+/** Reads a modal's confirmation without using it up (to authorize the submitter first). */
+export async function peekModalConfirmation(
+  store: Store,
+  id: string,
+): Promise<ModalConfirmation | undefined> {
+  if (!isConfirmationId(id)) return undefined;
+  return readStored(modalConfirmationSchema, await store.peekOnce(modalKeyOf(id)));
+}
+
+/** Takes a modal's confirmation: its first submission gets it, a replay `undefined`. */
+export async function takeModalConfirmation(
+  store: Store,
+  id: string,
+): Promise<ModalConfirmation | undefined> {
+  if (!isConfirmationId(id)) return undefined;
+  return readStored(modalConfirmationSchema, await store.takeOnce(modalKeyOf(id)));
 }

@@ -1,12 +1,24 @@
 import type { Authorize, AuthorizeResult } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import type { InstalledWorkspace } from './workspace.js';
 
 const authTestSchema = z.object({
   bot_id: z.string().optional(),
   user_id: z.string().optional(),
   team_id: z.string().optional(),
   enterprise_id: z.string().optional(),
+});
+
+/** The installed workspace, as the app's authorization puts it into every request's context. */
+export function installedWorkspaceOf(context: Record<string, unknown>): InstalledWorkspace {
+  const installed = installedSchema.safeParse(context.installedWorkspace);
+  return installed.success ? installed.data : {};
+}
+
+const installedSchema = z.object({
+  teamId: z.string().optional(),
+  enterpriseId: z.string().optional(),
 });
 
 /**
@@ -26,6 +38,11 @@ export function cachedBotAuthorize(client: WebClient, botToken: string): Authori
           botUserId: identity.user_id,
           teamId: identity.team_id,
           enterpriseId: identity.enterprise_id,
+          // Kept apart from `teamId`, which Bolt fills from the request when auth.test has none.
+          installedWorkspace: {
+            teamId: identity.team_id,
+            enterpriseId: identity.enterprise_id,
+          } satisfies InstalledWorkspace,
         };
       },
       (error: unknown) => {

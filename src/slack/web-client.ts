@@ -54,3 +54,22 @@ export function createDeliveryClient(
     rejectRateLimitedCalls: true,
   });
 }
+
+/**
+ * The authorizer's client (`users.info`, `usergroups.users.list`): a person is waiting on a
+ * confirmation, so a failed or slow lookup is not retried and gives up within `timeoutMs`.
+ */
+export function createPermissionClient(
+  token: string,
+  apiUrl: string,
+  metrics: Metrics,
+  timeoutMs: number,
+  logger?: Logger,
+): WebClient {
+  return new WebClient(token, {
+    ...slackClientOptions(apiUrl, metrics, logger),
+    timeout: timeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}

@@ -203,6 +203,16 @@ export interface FakeSlack {
   /** The scopes the bot token lacks from now on (see `FakeSlackOptions.missingScopes`). */
   setMissingScopes(scopes: string[]): void;
   /**
+   * From now on `users.info` describes `id` so (an admin demoted, a user added), or knows no
+   * such user (`undefined`), until `reset()` restores the options' users.
+   */
+  setUser(id: string, user: FakeUser | undefined): void;
+  /**
+   * From now on `usergroups.users.list` lists these members of `id` (`undefined`: no such
+   * group), until `reset()` restores the options' groups.
+   */
+  setUsergroup(id: string, members: string[] | undefined): void;
+  /**
    * The next `times` calls of `method` (once their token is accepted) fail as `fault` says
    * and do nothing else. Faults queued for one method are used in order.
    */
@@ -291,8 +301,8 @@ class FakeSlackServer implements FakeSlack {
   readonly views: RecordedView[] = [];
 
   private readonly token: string;
-  private readonly users: Record<string, FakeUser>;
-  private readonly usergroups: Record<string, string[]>;
+  private users: Record<string, FakeUser> = {};
+  private usergroups: Record<string, string[]> = {};
   private readonly responseUrlUses: number;
   private outage: OutageMode = 'none';
   private readonly limits = new Map<string, RateLimit>();
@@ -336,8 +346,7 @@ class FakeSlackServer implements FakeSlack {
   ) {
     this.apiUrl = `${url}/api/`;
     this.token = options.token ?? DEFAULT_FAKE_TOKEN;
-    this.users = options.users ?? {};
-    this.usergroups = options.usergroups ?? {};
+    this.applyOptionDirectory();
     this.responseUrlUses = options.responseUrlUses ?? 5;
     this.channels = new ChannelRules(options.channelPostLimit);
     this.applyOptionLimits();
@@ -374,6 +383,16 @@ class FakeSlackServer implements FakeSlack {
 
   setMissingScopes(scopes: string[]): void {
     this.missingScopes = new Set(scopes);
+  }
+
+  setUser(id: string, user: FakeUser | undefined): void {
+    if (user) this.users[id] = { ...user };
+    else delete this.users[id];
+  }
+
+  setUsergroup(id: string, members: string[] | undefined): void {
+    if (members) this.usergroups[id] = [...members];
+    else delete this.usergroups[id];
   }
 
   failNext(method: string, fault: MethodFault, times = 1): void {
@@ -442,6 +461,7 @@ class FakeSlackServer implements FakeSlack {
     this.responseUses.clear();
     this.openViews.clear();
     this.applyOptionLimits();
+    this.applyOptionDirectory();
   }
 
   async close(): Promise<void> {
@@ -619,6 +639,16 @@ class FakeSlackServer implements FakeSlack {
     const meta = result.response_metadata;
     if (isRecord(meta) && Array.isArray(meta.messages)) call.messages = meta.messages.map(String);
     this.calls.push(call);
+  }
+
+  /** The users and user groups of the options, copied so that controls leave the options alone. */
+  private applyOptionDirectory(): void {
+    this.users = Object.fromEntries(
+      Object.entries(this.options.users ?? {}).map(([id, user]) => [id, { ...user }]),
+    );
+    this.usergroups = Object.fromEntries(
+      Object.entries(this.options.usergroups ?? {}).map(([id, members]) => [id, [...members]]),
+    );
   }
 
   private applyOptionLimits(): void {

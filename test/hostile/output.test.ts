@@ -46,7 +46,6 @@ const HOSTILE = [
 ];
 
 /** Characters that must never reach Slack raw: controls (except a line break), bidi, zero-width. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const HIDDEN =
   /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/u;
 /** What in mrkdwn would ping, link or mention. */

@@ -542,6 +542,19 @@ describe('recall from Slack', () => {
   });
 
   it('answers in a direct message when the shortcut was used in a channel the bot is not in', async () => {
+    await postSlack(
+      app.url,
+      interactionBody(
+        messageShortcutPayload({
+          userId: 'UADMIN',
+          channelId: 'CNOTMEMBER1',
+          message: { ts: '1700000000.000200', text: `${ACCOUNT} 12_1_1698741698` },
+          responseUrl: slack.responseUrl(),
+        }),
+      ),
+    );
+    await slack.waitFor(() => slack.views.length === 1, 3_000);
+    const view = slack.views[0]?.view as { private_metadata: string };
     slack.failNext('chat.postEphemeral', { error: 'channel_not_found' }, 5);
     await postSlack(
       app.url,
@@ -550,7 +563,7 @@ describe('recall from Slack', () => {
           userId: 'UADMIN',
           account: ACCOUNT,
           keys: '12_1_1698741698 13_1_1698741698',
-          privateMetadata: JSON.stringify({ kind: 'shortcut', channel: 'CNOTMEMBER1' }),
+          privateMetadata: view.private_metadata,
         }),
       ),
     );

@@ -7,8 +7,16 @@ export interface ListenerDeps {
   store: Store;
   recall: RecallService;
   logger: Logger;
+  /**
+   * Other teams and enterprises (`T…`, `E…`) whose people may use the app (Slack Connect);
+   * requests from anywhere else but the installed workspace are refused.
+   */
+  allowedTeamIds: readonly string[];
 }
 
 /** What a person is told when their request failed on our side; nothing was recalled. */
 export const SOMETHING_FAILED =
   ':x: Something went wrong on our side and nothing was recalled. Please try again in a moment.';
+
+/** Slack waits 3 s for the answer to a command or a form: the store gets 2 of them. */
+export const STORE_DEADLINE_MS = 2_000;

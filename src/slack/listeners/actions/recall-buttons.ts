@@ -12,12 +12,14 @@ import {
 } from '../../../recall/confirmations.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { tellPerson } from '../tell.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const buttonSchema = z.object({
   user: z.object({ id: z.string().min(1) }),
-  actions: z.array(z.object({ value: z.string().max(2000).optional() })).min(1),
+  // The value is read on its own: a click whose value is bad is still answered.
+  actions: z.array(z.object({ value: z.unknown() })).min(1),
   response_url: z.string().url().optional(),
   container: z
     .object({
@@ -36,6 +38,26 @@ export type ButtonPayload = z.infer<typeof buttonSchema>;
 export function parseButton(body: unknown): ButtonPayload | undefined {
   const parsed = buttonSchema.safeParse(body);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** Slack's limit on a button's value; our values are far shorter. */
+const MAX_VALUE_LENGTH = 2000;
+
+/** The clicked button's value, when it is one the app could have made. */
+function buttonValue(payload: ButtonPayload): string | undefined {
+  const value = payload.actions[0]?.value;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_VALUE_LENGTH
+    ? value
+    : undefined;
+}
+
+const NOT_VALID =
+  ':warning: This button is not valid (what it carries cannot be read), so nothing was done. Start again with `/recall`.';
+
+/** Answers a click that cannot be acted on, so that the person sees something happen. */
+async function refuseClick(deps: ListenerDeps, body: unknown, client: WebClient, what: string) {
+  deps.logger.warn(`unreadable ${what} button payload`);
+  await tellPerson(body, client, NOT_VALID, deps.logger);
 }
 
 /** Answers next to the button: in place for an ephemeral message, else in the message's thread. */
@@ -70,13 +92,13 @@ export function confirmedRecallButton(deps: ListenerDeps) {
   return async ({ ack, body, client }: ButtonArgs) => {
     await ack();
     const payload = parseButton(body);
+    const id = payload && buttonValue(payload);
     const reply = payload && replyNextTo(payload, client);
-    if (!payload || !reply) {
-      deps.logger.warn('unreadable recall button payload');
+    if (!payload || !id || !reply) {
+      await refuseClick(deps, body, client, 'recall confirmation');
       return;
     }
     await answering(deps, reply, 'a recall confirmation', async () => {
-      const id = payload.actions[0]?.value ?? '';
       // Authorized before it is used up: a refused click leaves it for someone who may recall.
       const stored = await peekConfirmation(deps.store, id);
       if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
@@ -100,10 +122,21 @@ export function cancelRecallButton(deps: ListenerDeps) {
   return async ({ ack, body, client }: ButtonArgs) => {
     await ack();
     const payload = parseButton(body);
+    const id = payload && buttonValue(payload);
     const reply = payload && replyNextTo(payload, client);
-    if (!payload || !reply) return;
+    if (!payload || !id || !reply) {
+      await refuseClick(deps, body, client, 'recall cancellation');
+      return;
+    }
     await answering(deps, reply, 'a recall cancellation', async () => {
-      const pending = await takeConfirmation(deps.store, payload.actions[0]?.value ?? '');
+      // Only the person who asked may drop what they asked for; anybody else changes nothing.
+      const stored = await peekConfirmation(deps.store, id);
+      if (stored && stored.requestedBy !== payload.user.id) {
+        const text = `:no_entry: Only <@${stored.requestedBy}>, who asked for this recall, can cancel it. Nothing was changed.`;
+        await tellPerson(body, client, text, deps.logger);
+        return;
+      }
+      const pending = stored && (await takeConfirmation(deps.store, id));
       await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
     });
   };
@@ -124,8 +157,9 @@ function feedPostOf(
   const payload = parseButton(body);
   const channel = payload?.container?.channel_id ?? payload?.channel?.id;
   const postTs = payload?.message?.ts;
-  if (!payload || !channel || !postTs) return undefined;
-  return { payload, channel, postTs, value: payload.actions[0]?.value ?? '' };
+  const value = payload && buttonValue(payload);
+  if (!payload || !channel || !postTs || !value) return undefined;
+  return { payload, channel, postTs, value };
 }
 
 function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
@@ -190,7 +224,7 @@ export function feedRecallButton(deps: ListenerDeps) {
     const where = feedPostOf(body);
     const value = where && parseJson(feedValueSchema, where.value);
     if (!where || !value) {
-      deps.logger.warn('unreadable feed recall button payload');
+      await refuseClick(deps, body, client, 'feed recall');
       return;
     }
     await recallFromFeedPost(deps, client, where, {
@@ -210,7 +244,7 @@ export function feedRecallAllButton(deps: ListenerDeps) {
     const where = feedPostOf(body);
     const value = where && parseJson(groupValueSchema, where.value);
     if (!where || !value) {
-      deps.logger.warn('unreadable feed recall-all button payload');
+      await refuseClick(deps, body, client, 'feed recall-all');
       return;
     }
     let record: Awaited<ReturnType<ListenerDeps['store']['getPostLink']>>;
@@ -253,10 +287,19 @@ export function feedRecallAllButton(deps: ListenerDeps) {
   };
 }
 
+/** Every button the app puts in messages, by `action_id`. */
+const buttons: Record<string, (deps: ListenerDeps) => (args: ButtonArgs) => Promise<void>> = {
+  confirm_recall: confirmedRecallButton,
+  retry_recall: confirmedRecallButton,
+  cancel_recall: cancelRecallButton,
+  [FEED_RECALL_ACTION_ID]: feedRecallButton,
+  [FEED_RECALL_ALL_ACTION_ID]: feedRecallAllButton,
+};
+
+export const RECALL_BUTTON_ACTION_IDS: readonly string[] = Object.keys(buttons);
+
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction>('confirm_recall', confirmedRecallButton(deps));
-  app.action<BlockAction>('retry_recall', confirmedRecallButton(deps));
-  app.action<BlockAction>('cancel_recall', cancelRecallButton(deps));
-  app.action<BlockAction>(FEED_RECALL_ACTION_ID, feedRecallButton(deps));
-  app.action<BlockAction>(FEED_RECALL_ALL_ACTION_ID, feedRecallAllButton(deps));
+  for (const [actionId, listener] of Object.entries(buttons)) {
+    app.action<BlockAction>(actionId, listener(deps));
+  }
 }

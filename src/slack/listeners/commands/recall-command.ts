@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { withTimeout } from '../../../lib/sleep.js';
-import { createConfirmation } from '../../../recall/confirmations.js';
+import { createConfirmation, createModalConfirmation } from '../../../recall/confirmations.js';
 import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../../recall/messages.js';
 import { parseRecallCommand } from '../../../recall/parse.js';
 import { responseUrlReply } from '../../replies.js';
-import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 
 const commandSchema = z.object({
   text: z.string().max(40_000),
@@ -14,9 +14,6 @@ const commandSchema = z.object({
   response_url: z.string().url(),
   trigger_id: z.string().min(1),
 });
-
-/** Slack waits 3 s for the answer to a command. */
-const STORE_DEADLINE_MS = 2_000;
 
 /** `/recall help` · `/recall` (modal) · `/recall <account> <keys…> [reason: …]` (confirm). */
 export function recallCommand(deps: ListenerDeps) {
@@ -46,9 +43,15 @@ export function recallCommand(deps: ListenerDeps) {
       case 'modal':
         await ack();
         try {
+          // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
+          const privateMetadata = await withTimeout(
+            createModalConfirmation(deps.store, { requestedBy: payload.user_id, origin }),
+            STORE_DEADLINE_MS,
+            "the form's confirmation was not stored",
+          );
           await client.views.open({
             trigger_id: payload.trigger_id,
-            view: renderRecallModal({ privateMetadata: JSON.stringify(origin) }),
+            view: renderRecallModal({ privateMetadata }),
           });
         } catch (error) {
           deps.logger.error('/recall could not open its modal', { error });
@@ -83,6 +86,8 @@ export function recallCommand(deps: ListenerDeps) {
   };
 }
 
+export const RECALL_COMMAND = '/recall';
+
 export function register(app: App, deps: ListenerDeps): void {
-  app.command('/recall', recallCommand(deps));
+  app.command(RECALL_COMMAND, recallCommand(deps));
 }

@@ -1,36 +1,39 @@
 import type { AllMiddlewareArgs, App, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { withTimeout } from '../../../lib/sleep.js';
+import { createModalConfirmation } from '../../../recall/confirmations.js';
 import { renderRecallModal } from '../../../recall/messages.js';
 import { extractRecallTargets, messageTexts } from '../../../recall/parse.js';
-import { responseUrlReply } from '../../replies.js';
-import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
+import { tellPerson } from '../tell.js';
 
 const shortcutSchema = z.object({
   type: z.literal('message_action'),
+  user: z.object({ id: z.string().min(1) }),
   trigger_id: z.string().min(1),
   channel: z.object({ id: z.string() }).optional(),
   message: z.record(z.string(), z.unknown()),
   response_url: z.string().url().optional(),
 });
 
+const UNREADABLE =
+  ':warning: That shortcut could not be read, so nothing was done. Try it again, or use `/recall`.';
+
 /** The `recall_messages` message shortcut: read the message, open the modal filled in. */
-export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger'>) {
+export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger' | 'store'>) {
   return async ({ shortcut, ack, client }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const payload = shortcutSchema.safeParse(shortcut);
     if (!payload.success) {
       deps.logger.warn('unreadable recall shortcut payload');
+      await tellPerson(shortcut, client, UNREADABLE, deps.logger);
       return;
     }
     try {
-      await openFilledModal(payload.data, client);
+      await openFilledModal(payload.data, client, deps);
     } catch (error) {
       deps.logger.error('the recall shortcut failed', { error });
-      const url = payload.data.response_url;
-      if (url)
-        await responseUrlReply(url)
-          .final({ text: SOMETHING_FAILED })
-          .catch(() => undefined);
+      await tellPerson(shortcut, client, SOMETHING_FAILED, deps.logger);
     }
   };
 }
@@ -38,6 +41,7 @@ export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger'>) {
 async function openFilledModal(
   payload: z.infer<typeof shortcutSchema>,
   client: AllMiddlewareArgs['client'],
+  deps: Pick<ListenerDeps, 'store'>,
 ): Promise<void> {
   const { accounts, msgKeys } = extractRecallTargets(messageTexts(payload.message));
   const note =
@@ -46,20 +50,26 @@ async function openFilledModal(
       : msgKeys.length === 0
         ? 'No MsgKeys were found in that message; type them in.'
         : undefined;
+  // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
+  const privateMetadata = await withTimeout(
+    createModalConfirmation(deps.store, {
+      requestedBy: payload.user.id,
+      origin: { kind: 'shortcut', channel: payload.channel?.id },
+    }),
+    STORE_DEADLINE_MS,
+    "the form's confirmation was not stored",
+  );
   await client.views.open({
     trigger_id: payload.trigger_id,
-    view: renderRecallModal({
-      account: accounts[0],
-      msgKeys,
-      note,
-      privateMetadata: JSON.stringify({ kind: 'shortcut', channel: payload.channel?.id }),
-    }),
+    view: renderRecallModal({ account: accounts[0], msgKeys, note, privateMetadata }),
   });
 }
 
-export function register(app: App, deps: Pick<ListenerDeps, 'logger'>): void {
+export const RECALL_SHORTCUT_ID = 'recall_messages';
+
+export function register(app: App, deps: Pick<ListenerDeps, 'logger' | 'store'>): void {
   app.shortcut(
-    { callback_id: 'recall_messages', type: 'message_action' },
+    { callback_id: RECALL_SHORTCUT_ID, type: 'message_action' },
     recallMessagesShortcut(deps),
   );
 }

@@ -1,16 +1,23 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { type RecallOrigin, recallOriginSchema } from '../../../recall/confirmations.js';
+import { withTimeout } from '../../../lib/sleep.js';
+import {
+  type ModalConfirmation,
+  modalConfirmationId,
+  peekModalConfirmation,
+  takeModalConfirmation,
+} from '../../../recall/confirmations.js';
 import { RECALL_MODAL_ID } from '../../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../../recall/parse.js';
 import { replyFor } from '../../replies.js';
-import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 
 const inputValue = z.object({ value: z.string().nullish() }).optional();
 const submissionSchema = z.object({
   user: z.object({ id: z.string().min(1) }),
   view: z.object({
-    private_metadata: z.string(),
+    // Checked on its own: a form we cannot tie to a confirmation is told so, on the form.
+    private_metadata: z.unknown(),
     state: z.object({
       values: z.object({
         account: z.object({ value: inputValue }).optional(),
@@ -21,23 +28,26 @@ const submissionSchema = z.object({
   }),
 });
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text || '{}');
-  } catch {
-    return undefined;
-  }
-}
+const UNREADABLE = 'This form could not be read; close it and start again with /recall.';
+const ALREADY_SUBMITTED =
+  'This form was already submitted, or it has expired (forms last 30 minutes): nothing was recalled by this submission. Close it and start again with /recall.';
 
-/** The modal's submit is the confirmation: validate, answer errors on the fields, or recall. */
+/** An answer on the form itself (the account field is in every recall modal). */
+const formError = (text: string) => ({
+  response_action: 'errors' as const,
+  errors: { account: text },
+});
+
+/**
+ * The modal's submit is the confirmation, so it works once: the modal's stored confirmation is
+ * read before the answer (a replay is told on the form), and taken once the submitter is
+ * authorized (a refused submission uses nothing up).
+ */
 export function recallModalSubmission(deps: ListenerDeps) {
   return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const payload = submissionSchema.safeParse(body);
     if (!payload.success) {
-      await ack({
-        response_action: 'errors',
-        errors: { account: 'The form could not be read; open it again.' },
-      });
+      await ack(formError(UNREADABLE));
       return;
     }
     const values = payload.data.view.state.values;
@@ -54,13 +64,45 @@ export function recallModalSubmission(deps: ListenerDeps) {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    const origin = recallOriginSchema.safeParse(parseJson(payload.data.view.private_metadata));
-    await ack();
     const user = payload.data.user.id;
-    const where: RecallOrigin = origin.success ? origin.data : { kind: 'shortcut' };
-    const reply = replyFor(where, client, user);
+    const id = modalConfirmationId(payload.data.view.private_metadata);
+    if (!id) {
+      await ack(formError(UNREADABLE));
+      return;
+    }
+    let modal: ModalConfirmation | undefined;
     try {
-      await deps.recall.run({ ...result.request, requestedBy: user, origin: where }, user, reply);
+      // Slack waits 3 s for this answer.
+      modal = await withTimeout(
+        peekModalConfirmation(deps.store, id),
+        STORE_DEADLINE_MS,
+        'the form was not read',
+      );
+    } catch (error) {
+      deps.logger.error('a recall form could not be read from the store', { error });
+      await ack(formError(SOMETHING_FAILED));
+      return;
+    }
+    if (!modal) {
+      await ack(formError(ALREADY_SUBMITTED));
+      return;
+    }
+    if (modal.requestedBy !== user) {
+      await ack(
+        formError('Only the person who opened this form can submit it; nothing was recalled.'),
+      );
+      return;
+    }
+    await ack();
+    const reply = replyFor(modal.origin, client, user);
+    const pending = { ...result.request, requestedBy: user, origin: modal.origin };
+    try {
+      if (!(await deps.recall.authorize(user, reply, pending)).allowed) return;
+      if (!(await takeModalConfirmation(deps.store, id))) {
+        await reply.final({ text: `:warning: ${ALREADY_SUBMITTED}` });
+        return;
+      }
+      await deps.recall.run(pending, user, reply);
     } catch (error) {
       deps.logger.error('a recall from the modal failed', { error });
       await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
