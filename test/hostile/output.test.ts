@@ -46,8 +46,19 @@ const HOSTILE = [
 ];
 
 /** Characters that must never reach Slack raw: controls (except a line break), bidi, zero-width. */
-const HIDDEN =
-  /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/u;
+const HIDDEN_RANGES: [number, number][] = [
+  [0x00, 0x09],
+  [0x0b, 0x1f],
+  [0x7f, 0x9f],
+  [0x200b, 0x200c],
+  [0x200e, 0x200f],
+  [0x202a, 0x202e],
+  [0x2066, 0x2069],
+  [0x2028, 0x2029],
+  [0xfeff, 0xfeff],
+];
+const u = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+const HIDDEN = new RegExp(`[${HIDDEN_RANGES.map(([a, b]) => `${u(a)}-${u(b)}`).join('')}]`, 'u');
 /** What in mrkdwn would ping, link or mention. */
 const ACTIVE = [
   /<!(?!date\^)/,
