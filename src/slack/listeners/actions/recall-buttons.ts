@@ -10,6 +10,7 @@ import {
   peekConfirmation,
   takeConfirmation,
 } from '../../../recall/confirmations.js';
+import { isMsgKey, MSGKEY } from '../../../tencent/msgkey.js';
 import { responseUrlReply, threadReply } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 import { tellPerson } from '../tell.js';
@@ -144,7 +145,7 @@ export function cancelRecallButton(deps: ListenerDeps) {
 
 const feedValueSchema = z.object({
   account: z.string().min(1).max(256),
-  msgKey: z.string().regex(/^\d{1,20}_\d{1,20}_\d{1,20}$/),
+  msgKey: z.string().regex(MSGKEY),
 });
 
 /** How long a feed button stays taken after a click, so a double click recalls once. */
@@ -261,7 +262,8 @@ export function feedRecallAllButton(deps: ListenerDeps) {
     }
     const sends = (record?.sends ?? []).flatMap((event) => {
       const send = sendBody(event);
-      return send && !recalled.has(send.MsgKey) ? [send] : [];
+      // As the post's Recall all counts: not recalled yet, and a MsgKey a recall can take.
+      return send && !recalled.has(send.MsgKey) && isMsgKey(send.MsgKey) ? [send] : [];
     });
     const [first] = sends;
     if (!first) {

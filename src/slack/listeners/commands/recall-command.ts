@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { withTimeout } from '../../../lib/sleep.js';
 import { createConfirmation, createModalConfirmation } from '../../../recall/confirmations.js';
 import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../../recall/messages.js';
-import { parseRecallCommand } from '../../../recall/parse.js';
+import { MAX_KEYS_PER_RECALL, parseRecallCommand } from '../../../recall/parse.js';
 import { responseUrlReply } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 
+/** A 1,000-key recall fits well within this; longer text is not parsed at all. */
+const MAX_COMMAND_TEXT = 40_000;
+
 const commandSchema = z.object({
-  text: z.string().max(40_000),
+  text: z.string(),
   user_id: z.string().min(1),
   channel_id: z.string().min(1),
   response_url: z.string().url(),
@@ -24,6 +27,13 @@ export function recallCommand(deps: ListenerDeps) {
       return;
     }
     const payload = parsedPayload.data;
+    if (payload.text.length > MAX_COMMAND_TEXT) {
+      await ack({
+        response_type: 'ephemeral',
+        text: `:x: That is more than one recall takes: at most ${MAX_KEYS_PER_RECALL.toLocaleString('en-US')} MsgKeys (and ${MAX_COMMAND_TEXT.toLocaleString('en-US')} characters) in one \`/recall\`. Split the list.`,
+      });
+      return;
+    }
     const parsed = parseRecallCommand(payload.text);
     const origin = {
       kind: 'command' as const,
