@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTHORIZATION_CACHE_MS } from '../../src/recall/authorize.js';
-import { type FakeSlack, type MethodFault, startFakeSlack } from '../fakes/slack-api.js';
-import type { FakeTencent } from '../fakes/tencent-api.js';
-import { startTestApp, testEnv } from '../helpers/app.js';
-import { startAppTencent } from '../helpers/recall.js';
+import type { MethodFault } from '../fakes/slack-api.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import { slackSession } from '../helpers/slack-session.js';
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 const keys = (n: number, from = 1) =>
@@ -15,37 +11,18 @@ const keys = (n: number, from = 1) =>
 const PROMPTLY_MS = 4_500;
 
 describe('recall authorization when Slack fails, hangs or changes its answer', () => {
-  let slack: FakeSlack;
-  let tencent: FakeTencent;
-  let app: TestApp;
+  const fakes = useFakes({
+    users: { UADMIN: { is_admin: true }, ULISTED: {}, UGROUPED: {} },
+    usergroups: { SRESPONDERS: ['UGROUPED'] },
+  });
+  const running = useApp(fakes, {
+    each: true,
+    env: () => ({ RECALL_ALLOWED_USERS: 'ULISTED', RECALL_ALLOWED_USERGROUPS: 'SRESPONDERS' }),
+    prepare: ({ tencent }) => tencent.addMessages(ACCOUNT, keys(50)),
+  });
   let session: ReturnType<typeof slackSession>;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack({
-      users: { UADMIN: { is_admin: true }, ULISTED: {}, UGROUPED: {} },
-      usergroups: { SRESPONDERS: ['UGROUPED'] },
-    });
-    tencent = await startAppTencent();
-  });
-  afterAll(async () => {
-    await slack.close();
-    await tencent.close();
-  });
-  beforeEach(async () => {
-    slack.reset();
-    tencent.reset();
-    tencent.addMessages(ACCOUNT, keys(50));
-    app = await startTestApp(
-      testEnv(slack.apiUrl, {
-        TENCENT_API_BASE: tencent.url,
-        RECALL_ALLOWED_USERS: 'ULISTED',
-        RECALL_ALLOWED_USERGROUPS: 'SRESPONDERS',
-      }),
-    );
-    session = slackSession(app.url, slack);
-  });
-  afterEach(async () => {
-    await app.stop();
+  beforeEach(() => {
+    session = slackSession(running.app.url, fakes.slack);
   });
 
   async function confirm(confirmation: string, userId: string) {
@@ -63,30 +40,30 @@ describe('recall authorization when Slack fails, hangs or changes its answer', (
     'says no within seconds when %s, and the confirmation still works after',
     async (_what, user, method, fault) => {
       const asked = await session.command(`${ACCOUNT} ${keys(1, 1)[0]}`, 'ULISTED');
-      slack.failNext(method, fault, 50);
+      fakes.slack.failNext(method, fault, 50);
       const started = Date.now();
       const url = await confirm(asked.confirmation, user);
       const answer = await session.answerTo(url, /:no_entry:/, PROMPTLY_MS);
       expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
       expect(answer).toMatch(/Slack could not confirm your permission/);
       expect(answer).toMatch(/nothing was recalled/i);
-      expect(tencent.calls).toHaveLength(0);
+      expect(fakes.tencent.calls).toHaveLength(0);
 
       // Refused for want of an answer, not used up: once Slack answers, the same button works.
-      slack.reset();
+      fakes.slack.reset();
       const again = await confirm(asked.confirmation, user);
       expect(await session.answerTo(again, /Recalled \*1 of 1\*/)).toBeTruthy();
-      expect(tencent.calls).toHaveLength(1);
+      expect(fakes.tencent.calls).toHaveLength(1);
     },
   );
 
   it('asks Slack once per lookup, without retries, when it fails', async () => {
     const asked = await session.command(`${ACCOUNT} ${keys(1, 2)[0]}`, 'ULISTED');
-    slack.failNext('users.info', 'http500', 50);
+    fakes.slack.failNext('users.info', 'http500', 50);
     const url = await confirm(asked.confirmation, 'UADMIN');
     await session.answerTo(url, /:no_entry:/, PROMPTLY_MS);
     await new Promise((r) => setTimeout(r, 500));
-    expect(slack.calls.filter((c) => c.method === 'users.info')).toHaveLength(1);
+    expect(fakes.slack.calls.filter((c) => c.method === 'users.info')).toHaveLength(1);
   });
 
   it('refuses an admin who was just demoted, and a member just removed from the group', async () => {
@@ -99,8 +76,8 @@ describe('recall authorization when Slack fails, hangs or changes its answer', (
       await session.answerTo(await confirm(second.confirmation, 'UGROUPED'), /Recalled/),
     ).toMatch(/Recalled \*1 of 1\*/);
 
-    slack.setUser('UADMIN', {});
-    slack.setUsergroup('SRESPONDERS', []);
+    fakes.slack.setUser('UADMIN', {});
+    fakes.slack.setUsergroup('SRESPONDERS', []);
     // The longest an answer is reused: a few seconds, not a minute.
     await new Promise((r) => setTimeout(r, AUTHORIZATION_CACHE_MS));
 
@@ -109,6 +86,6 @@ describe('recall authorization when Slack fails, hangs or changes its answer', (
       const answer = await session.answerTo(await confirm(asked.confirmation, user), /:no_entry:/);
       expect(answer).toContain('not allowed to recall');
     }
-    expect(tencent.calls).toHaveLength(2);
+    expect(fakes.tencent.calls).toHaveLength(2);
   });
 });

@@ -1,56 +1,37 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTHORIZATION_CACHE_MS } from '../../src/recall/authorize.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import type { FakeTencent } from '../fakes/tencent-api.js';
-import { CHANNEL, startTestApp, testEnv } from '../helpers/app.js';
-import { startAppTencent } from '../helpers/recall.js';
+import { CHANNEL } from '../helpers/app.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import { interactionBody, postSlack, viewSubmissionPayload } from '../helpers/slack-requests.js';
 import { slackSession } from '../helpers/slack-session.js';
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 const keys = (n: number, from = 1) =>
   Array.from({ length: n }, (_, i) => `${from + i}_1_1698741698`);
 
 describe('hostile use of confirmations: replays, other people, bad buttons and forms', () => {
-  let slack: FakeSlack;
-  let tencent: FakeTencent;
-  let app: TestApp;
+  const fakes = useFakes({ users: { UADMIN: { is_admin: true }, ULISTED: {}, UNOBODY: {} } });
+  const running = useApp(fakes, {
+    each: true,
+    env: () => ({ RECALL_ALLOWED_USERS: 'ULISTED' }),
+    prepare: ({ tencent }) => tencent.addMessages(ACCOUNT, keys(50)),
+  });
   let session: ReturnType<typeof slackSession>;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack({
-      users: { UADMIN: { is_admin: true }, ULISTED: {}, UNOBODY: {} },
-    });
-    tencent = await startAppTencent();
-  });
-  afterAll(async () => {
-    await slack.close();
-    await tencent.close();
-  });
-  beforeEach(async () => {
-    slack.reset();
-    tencent.reset();
-    tencent.addMessages(ACCOUNT, keys(50));
-    app = await startTestApp(
-      testEnv(slack.apiUrl, { TENCENT_API_BASE: tencent.url, RECALL_ALLOWED_USERS: 'ULISTED' }),
-    );
-    session = slackSession(app.url, slack);
-  });
-  afterEach(async () => {
-    await app.stop();
+  beforeEach(() => {
+    session = slackSession(running.app.url, fakes.slack);
   });
 
   const auditLines = () =>
-    slack.messages.filter((m) => m.channel === CHANNEL && /recalled \d+ message/.test(`${m.text}`));
+    fakes.slack.messages.filter(
+      (m) => m.channel === CHANNEL && /recalled \d+ message/.test(`${m.text}`),
+    );
 
   /** `/recall` alone: the modal it opens, and where its results go. */
   async function openModal(userId = 'ULISTED') {
-    const before = slack.views.length;
+    const before = fakes.slack.views.length;
     const { responseUrl } = await session.command('', userId);
-    await slack.waitFor(() => slack.views.length === before + 1, 3_000);
-    const view = slack.views.at(-1)?.view as { private_metadata: string };
+    await fakes.slack.waitFor(() => fakes.slack.views.length === before + 1, 3_000);
+    const view = fakes.slack.views.at(-1)?.view as { private_metadata: string };
     return { responseUrl, privateMetadata: view.private_metadata };
   }
 
@@ -64,18 +45,18 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
     const modal = await openModal();
     const body = submission(modal.privateMetadata, keys(1, 1));
     const timestamp = Math.floor(Date.now() / 1000);
-    const first = await postSlack(app.url, body, { timestamp });
+    const first = await postSlack(running.app.url, body, { timestamp });
     expect(first.status).toBe(200);
     expect(await session.answerTo(modal.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-    await slack.waitFor(() => auditLines().length === 1, 5_000);
+    await fakes.slack.waitFor(() => auditLines().length === 1, 5_000);
 
     // The same bytes, the same signature: Slack's signature alone cannot tell a replay.
-    const replay = await postSlack(app.url, body, { timestamp });
+    const replay = await postSlack(running.app.url, body, { timestamp });
     expect(replay.status).toBe(200);
     expect(replay.json).toMatchObject({ response_action: 'errors' });
     expect(JSON.stringify(replay.json)).toMatch(/already (been )?(submitted|used)/);
     await new Promise((r) => setTimeout(r, 300));
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
     expect(auditLines()).toHaveLength(1);
   });
 
@@ -84,44 +65,47 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
     const body = submission(modal.privateMetadata, keys(2, 3));
     const timestamp = Math.floor(Date.now() / 1000);
     const answers = await Promise.all([
-      postSlack(app.url, body, { timestamp }),
-      postSlack(app.url, body, { timestamp }),
+      postSlack(running.app.url, body, { timestamp }),
+      postSlack(running.app.url, body, { timestamp }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(await session.answerTo(modal.responseUrl, /Recalled \*2 of 2\*/)).toBeTruthy();
     // The second is told, in its answer or where the modal's results go.
-    await slack.waitFor(
+    await fakes.slack.waitFor(
       () =>
         answers.some((a) => /already/.test(a.text)) ||
         session.responsesTo(modal.responseUrl).some((b) => /already/.test(JSON.stringify(b))),
       5_000,
     );
-    await slack.waitFor(() => auditLines().length === 1, 5_000);
-    expect(tencent.calls).toHaveLength(1);
-    expect(tencent.calls[0]?.msgKeys).toEqual(keys(2, 3));
+    await fakes.slack.waitFor(() => auditLines().length === 1, 5_000);
+    expect(fakes.tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls[0]?.msgKeys).toEqual(keys(2, 3));
   });
 
   it("tells someone else submitting a person's form so on the form, and uses nothing up", async () => {
     const modal = await openModal('ULISTED');
-    const other = await postSlack(app.url, submission(modal.privateMetadata, keys(1, 5), 'UADMIN'));
+    const other = await postSlack(
+      running.app.url,
+      submission(modal.privateMetadata, keys(1, 5), 'UADMIN'),
+    );
     expect(other.json).toMatchObject({ response_action: 'errors' });
     expect(other.text).toContain('Only the person who opened this form');
-    await postSlack(app.url, submission(modal.privateMetadata, keys(1, 5), 'ULISTED'));
+    await postSlack(running.app.url, submission(modal.privateMetadata, keys(1, 5), 'ULISTED'));
     expect(await session.answerTo(modal.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
   });
 
   it('keeps the form of someone who may not recall for when they may: a refusal uses nothing up', async () => {
     const modal = await openModal('UNOBODY');
     const body = submission(modal.privateMetadata, keys(1, 6), 'UNOBODY');
-    await postSlack(app.url, body);
+    await postSlack(running.app.url, body);
     expect(await session.answerTo(modal.responseUrl, /:no_entry:/)).toContain('not allowed');
-    expect(tencent.calls).toHaveLength(0);
-    slack.setUser('UNOBODY', { is_admin: true });
+    expect(fakes.tencent.calls).toHaveLength(0);
+    fakes.slack.setUser('UNOBODY', { is_admin: true });
     await new Promise((r) => setTimeout(r, AUTHORIZATION_CACHE_MS));
-    await postSlack(app.url, body);
+    await postSlack(running.app.url, body);
     expect(await session.answerTo(modal.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
   });
 
   it.each<[string, unknown]>([
@@ -152,12 +136,12 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
       const view = payload.view as Record<string, unknown>;
       if (metadata === undefined) delete view.private_metadata;
       else view.private_metadata = metadata;
-      const res = await postSlack(app.url, interactionBody(payload));
+      const res = await postSlack(running.app.url, interactionBody(payload));
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ response_action: 'errors' });
       expect(JSON.stringify(res.json)).toMatch(/open it again|start again/i);
       await new Promise((r) => setTimeout(r, 200));
-      expect(tencent.calls).toHaveLength(0);
+      expect(fakes.tencent.calls).toHaveLength(0);
       expect(auditLines()).toHaveLength(0);
     },
   );
@@ -182,7 +166,7 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
       userId: 'ULISTED',
     });
     expect(await session.answerTo(confirm.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
 
     // The owner may cancel.
     const again = await session.command(`${ACCOUNT} ${keys(1, 10)[0]}`, 'ULISTED');
@@ -192,7 +176,7 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
       userId: 'ULISTED',
     });
     expect(await session.answerTo(cancel.responseUrl, /Cancelled/)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
   });
 
   const badValues: [string, unknown][] = [
@@ -237,7 +221,7 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
       // Shown to the person who clicked; a feed post is never replaced by it.
       expect(answer).toContain('"response_type":"ephemeral"');
       if (onFeed) expect(answer).toContain('"replace_original":false');
-      expect(tencent.calls).toHaveLength(0);
+      expect(fakes.tencent.calls).toHaveLength(0);
     },
   );
 
@@ -254,7 +238,7 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
       message: { ts: '1700000000.000100' },
     });
     expect(await session.answerTo(click.responseUrl, /not valid/, 5_000)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
   });
 
   it('answers a click on a button it does not know at once, visibly', async () => {
@@ -271,7 +255,7 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
     expect(await session.answerTo(click.responseUrl, /does not know this button/, 5_000)).toContain(
       '"replace_original":false',
     );
-    expect(tencent.calls).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -288,11 +272,11 @@ describe('hostile use of confirmations: replays, other people, bad buttons and f
     if (change.callback_id)
       (payload.view as Record<string, unknown>).callback_id = change.callback_id;
     const started = Date.now();
-    const res = await postSlack(app.url, interactionBody(payload));
+    const res = await postSlack(running.app.url, interactionBody(payload));
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2_000);
     if (payload.type === 'view_submission')
       expect(res.text).toContain('does not know this button or form');
-    expect(tencent.calls).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
   });
 });

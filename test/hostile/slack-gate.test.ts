@@ -1,12 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import type { FakeTencent } from '../fakes/tencent-api.js';
-import { SIGNING_SECRET, startTestApp, testEnv } from '../helpers/app.js';
-import { startAppTencent } from '../helpers/recall.js';
+import { describe, expect, it } from 'vitest';
+import { SIGNING_SECRET } from '../helpers/app.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import { signSlack } from '../helpers/slack-requests.js';
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** One hostile request to `/slack/events` and its documented answer. */
 interface Case {
@@ -156,35 +152,24 @@ async function send(url: string, c: Case): Promise<number> {
 }
 
 describe('hostile requests to /slack/events: refused before Bolt, changing nothing', () => {
-  let slack: FakeSlack;
-  let tencent: FakeTencent;
-  let app: TestApp;
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    tencent = await startAppTencent();
-    app = await startTestApp(testEnv(slack.apiUrl, { TENCENT_API_BASE: tencent.url }));
-  });
-  afterAll(async () => {
-    await app.stop();
-    await slack.close();
-    await tencent.close();
-  });
+  const fakes = useFakes();
+  const running = useApp(fakes);
 
   it('has a table of at least 50 hostile Slack requests', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(50);
   });
 
   it.each(CASES)('$name → $status', async (c) => {
-    const status = await send(app.url, c);
+    const status = await send(running.app.url, c);
     // A declared length the body does not fill may be cut off by the client once refused.
     expect(c.contentLength ? [c.status, -1] : [c.status]).toContain(status);
   });
 
   it('posted, opened and sent nothing, and is up', async () => {
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.messages).toHaveLength(0);
-    expect(tencent.calls).toHaveLength(0);
-    expect(await app.store.pendingCount()).toBe(0);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(fakes.slack.messages).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
+    expect(await running.app.store.pendingCount()).toBe(0);
+    expect((await fetch(`${running.app.url}/healthz`)).status).toBe(200);
   });
 });

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, fakeSlackIdentity, startFakeSlack } from '../fakes/slack-api.js';
-import type { FakeTencent } from '../fakes/tencent-api.js';
-import { CHANNEL, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
-import { startAppTencent } from '../helpers/recall.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeSlackIdentity } from '../fakes/slack-api.js';
+import { CHANNEL, postWebhook } from '../helpers/app.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import {
   interactionBody,
   messageShortcutPayload,
@@ -12,7 +11,6 @@ import {
 import { slackSession } from '../helpers/slack-session.js';
 import { samples } from '../helpers/tencent-samples.js';
 
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 type Payload = Record<string, unknown>;
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
@@ -45,33 +43,19 @@ const elsewhere: [string, (p: Payload) => void][] = [
 ];
 
 describe('requests from another workspace', () => {
-  let slack: FakeSlack;
-  let tencent: FakeTencent;
-  let app: TestApp;
+  const fakes = useFakes({ users: { UADMIN: { is_admin: true } } });
+  const running = useApp(fakes, {
+    each: true,
+    env: () => ({ SLACK_ALLOWED_TEAM_IDS: PARTNER }),
+    prepare: ({ tencent }) =>
+      tencent.addMessages(
+        ACCOUNT,
+        Array.from({ length: 40 }, (_, i) => key(i + 1)),
+      ),
+  });
   let session: ReturnType<typeof slackSession>;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-    tencent = await startAppTencent();
-  });
-  afterAll(async () => {
-    await slack.close();
-    await tencent.close();
-  });
-  beforeEach(async () => {
-    slack.reset();
-    tencent.reset();
-    tencent.addMessages(
-      ACCOUNT,
-      Array.from({ length: 40 }, (_, i) => key(i + 1)),
-    );
-    app = await startTestApp(
-      testEnv(slack.apiUrl, { TENCENT_API_BASE: tencent.url, SLACK_ALLOWED_TEAM_IDS: PARTNER }),
-    );
-    session = slackSession(app.url, slack);
-  });
-  afterEach(async () => {
-    await app.stop();
+  beforeEach(() => {
+    session = slackSession(running.app.url, fakes.slack);
   });
 
   it.each(elsewhere)(
@@ -84,7 +68,7 @@ describe('requests from another workspace', () => {
       );
       expect(foreign.status).toBe(200);
       expect(await session.answerTo(foreign.responseUrl, REFUSED, 5_000)).toContain('nothing');
-      expect(tencent.calls).toHaveLength(0);
+      expect(fakes.tencent.calls).toHaveLength(0);
 
       const home = await session.click({
         actionId: 'confirm_recall',
@@ -92,7 +76,7 @@ describe('requests from another workspace', () => {
         userId: 'UADMIN',
       });
       expect(await session.answerTo(home.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-      expect(tencent.calls).toHaveLength(1);
+      expect(fakes.tencent.calls).toHaveLength(1);
     },
   );
 
@@ -115,13 +99,13 @@ describe('requests from another workspace', () => {
   it.each(elsewhere)(
     'refuses a feed Recall click from %s and keeps nobody out',
     async (_what, edit) => {
-      await postWebhook(app.url, {
+      await postWebhook(running.app.url, {
         ...samples.officialSend,
         Official_Account: ACCOUNT,
         MsgKey: key(3),
       });
-      await slack.waitFor(() => slack.messages.length === 1, 5_000);
-      const post = slack.messages[0];
+      await fakes.slack.waitFor(() => fakes.slack.messages.length === 1, 5_000);
+      const post = fakes.slack.messages[0];
       const value = JSON.stringify({ account: ACCOUNT, msgKey: key(3) });
       const where = { channelId: CHANNEL, message: { ts: post?.ts ?? '' } };
       const foreign = await session.click(
@@ -130,17 +114,17 @@ describe('requests from another workspace', () => {
       );
       const answer = await session.answerTo(foreign.responseUrl, REFUSED, 5_000);
       expect(answer).toContain('"replace_original":false');
-      expect(tencent.calls).toHaveLength(0);
+      expect(fakes.tencent.calls).toHaveLength(0);
 
       await session.click({ actionId: 'feed_recall', value, userId: 'UADMIN', ...where });
-      await slack.waitFor(
+      await fakes.slack.waitFor(
         () =>
-          slack.messages.some(
+          fakes.slack.messages.some(
             (m) => m.thread_ts === post?.ts && /Recalled 1 of 1/.test(`${m.text}`),
           ),
         5_000,
       );
-      expect(tencent.calls).toHaveLength(1);
+      expect(fakes.tencent.calls).toHaveLength(1);
     },
   );
 
@@ -158,14 +142,14 @@ describe('requests from another workspace', () => {
     const modal = await session.command('', 'UADMIN', edit);
     expect(modal.text).toMatch(REFUSED);
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.views).toHaveLength(0);
-    expect(tencent.calls).toHaveLength(0);
+    expect(fakes.slack.views).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
   });
 
   it('refuses a modal submission from another team, and the modal still works at home', async () => {
     const opened = await session.command('', 'UADMIN');
-    await slack.waitFor(() => slack.views.length === 1, 3_000);
-    const privateMetadata = String(slack.views[0]?.view.private_metadata);
+    await fakes.slack.waitFor(() => fakes.slack.views.length === 1, 3_000);
+    const privateMetadata = String(fakes.slack.views[0]?.view.private_metadata);
     const payload = viewSubmissionPayload({
       userId: 'UADMIN',
       account: ACCOUNT,
@@ -173,12 +157,12 @@ describe('requests from another workspace', () => {
       privateMetadata,
     });
     elsewhere[0]?.[1](payload);
-    const foreign = await postSlack(app.url, interactionBody(payload));
+    const foreign = await postSlack(running.app.url, interactionBody(payload));
     expect(foreign.status).toBe(200);
     expect(foreign.text).toMatch(REFUSED);
     expect(foreign.json).toHaveProperty('response_action');
     await new Promise((r) => setTimeout(r, 300));
-    expect(tencent.calls).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
 
     const home = viewSubmissionPayload({
       userId: 'UADMIN',
@@ -186,12 +170,12 @@ describe('requests from another workspace', () => {
       keys: key(5),
       privateMetadata,
     });
-    await postSlack(app.url, interactionBody(home));
+    await postSlack(running.app.url, interactionBody(home));
     expect(await session.answerTo(opened.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
   });
 
   it('refuses the message shortcut from another team without opening the modal', async () => {
-    const responseUrl = slack.responseUrl();
+    const responseUrl = fakes.slack.responseUrl();
     const payload = messageShortcutPayload({
       userId: 'UADMIN',
       channelId: 'CWORK000001',
@@ -199,10 +183,10 @@ describe('requests from another workspace', () => {
       responseUrl,
     });
     elsewhere[0]?.[1](payload);
-    const res = await postSlack(app.url, interactionBody(payload));
+    const res = await postSlack(running.app.url, interactionBody(payload));
     expect(res.status).toBe(200);
     expect(await session.answerTo(responseUrl, REFUSED, 5_000)).toBeTruthy();
-    expect(slack.views).toHaveLength(0);
+    expect(fakes.slack.views).toHaveLength(0);
   });
 
   it('serves a team listed in SLACK_ALLOWED_TEAM_IDS (Slack Connect), and only that one', async () => {
@@ -218,30 +202,17 @@ describe('requests from another workspace', () => {
       },
     );
     expect(await session.answerTo(partner.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
-    expect(tencent.calls).toHaveLength(1);
+    expect(fakes.tencent.calls).toHaveLength(1);
     expect(HOME).not.toBe(PARTNER);
   });
 });
 
 describe('requests from another workspace, with no team listed', () => {
-  let slack: FakeSlack;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack({ users: { UADMIN: { is_admin: true } } });
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
-  beforeEach(async () => {
-    app = await startTestApp(testEnv(slack.apiUrl));
-  });
-  afterEach(async () => {
-    await app.stop();
-  });
+  const fakes = useFakes({ users: { UADMIN: { is_admin: true } } });
+  const running = useApp(fakes);
 
   it('serves only the installed workspace by default', async () => {
-    const session = slackSession(app.url, slack);
+    const session = slackSession(running.app.url, fakes.slack);
     const partner = await session.command(`${ACCOUNT} ${key(8)}`, 'UADMIN', (form) =>
       form.set('team_id', PARTNER),
     );

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/tencent/webhook/schemas.js';
 import { computeSign } from '../../src/tencent/webhook/verify.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import type { FakeTencent } from '../fakes/tencent-api.js';
-import { CALLBACK_TOKEN, SDKAPPID, startTestApp, testEnv } from '../helpers/app.js';
-import { startAppTencent } from '../helpers/recall.js';
+import { CALLBACK_TOKEN, SDKAPPID } from '../helpers/app.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import { samples } from '../helpers/tencent-samples.js';
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** One hostile webhook call and its documented answer. */
 interface Case {
@@ -298,36 +294,25 @@ async function send(
 }
 
 describe('hostile webhooks: every one gets its documented answer and changes nothing', () => {
-  let slack: FakeSlack;
-  let tencent: FakeTencent;
-  let app: TestApp;
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    tencent = await startAppTencent();
-    app = await startTestApp(testEnv(slack.apiUrl, { TENCENT_API_BASE: tencent.url }));
-  });
-  afterAll(async () => {
-    await app.stop();
-    await slack.close();
-    await tencent.close();
-  });
+  const fakes = useFakes();
+  const running = useApp(fakes);
 
   it('has a table of at least 200 hostile webhooks', () => {
     expect(WEBHOOK_CASES.length).toBeGreaterThanOrEqual(200);
   });
 
   it.each(WEBHOOK_CASES)('$name → $status', async (c) => {
-    const res = await send(app.url, c);
+    const res = await send(running.app.url, c);
     expect(res.status).toBe(c.status);
     expect(res.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 1 });
     expect(String(res.json.ErrorInfo).length).toBeGreaterThan(0);
   });
 
   it('stored, posted and sent nothing, and is up', async () => {
-    expect(await app.store.pendingCount()).toBe(0);
+    expect(await running.app.store.pendingCount()).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.messages).toHaveLength(0);
-    expect(tencent.calls).toHaveLength(0);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(fakes.slack.messages).toHaveLength(0);
+    expect(fakes.tencent.calls).toHaveLength(0);
+    expect((await fetch(`${running.app.url}/healthz`)).status).toBe(200);
   });
 });
