@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import { postWebhook, startTestApp, testEnv } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { postWebhook } from '../helpers/app.js';
 import { sendOf } from '../helpers/feed.js';
+import { useApp, useFakes } from '../helpers/fixture.js';
 import { samples } from '../helpers/tencent-samples.js';
-
-type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** Text an attacker controls, as Tencent would pass it on (accounts, keys, message text). */
 const HOSTILE = [
@@ -79,16 +77,8 @@ function textsIn(value: unknown, out: string[] = []): string[] {
 }
 
 describe('hostile text in webhooks: the feed pings, links, forges and hides nothing', () => {
-  let slack: FakeSlack;
-  let app: TestApp;
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    app = await startTestApp(testEnv(slack.apiUrl));
-  });
-  afterAll(async () => {
-    await app.stop();
-    await slack.close();
-  });
+  const fakes = useFakes();
+  const running = useApp(fakes);
 
   it.each(HOSTILE.map((text, i) => [i, text] as const))(
     'accepts an event carrying hostile text %i everywhere',
@@ -106,16 +96,16 @@ describe('hostile text in webhooks: the feed pings, links, forges and hides noth
         TopicId: text,
       };
       for (const body of [c2c, send, group]) {
-        expect((await postWebhook(app.url, body)).status).toBe(200);
+        expect((await postWebhook(running.app.url, body)).status).toBe(200);
       }
     },
   );
 
   it('shows them all, inert', async () => {
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 30_000);
+    await fakes.slack.waitFor(async () => (await running.app.store.pendingCount()) === 0, 30_000);
     await new Promise((r) => setTimeout(r, 500));
-    expect(slack.messages.length).toBeGreaterThan(0);
-    for (const message of slack.messages) {
+    expect(fakes.slack.messages.length).toBeGreaterThan(0);
+    for (const message of fakes.slack.messages) {
       const texts = [message.text ?? '', ...textsIn(message.blocks ?? [])];
       for (const text of texts) {
         expect(text, text).not.toMatch(HIDDEN);
@@ -124,7 +114,7 @@ describe('hostile text in webhooks: the feed pings, links, forges and hides noth
       for (const file of message.files ?? []) expect(file.content).not.toMatch(HIDDEN);
     }
     // Nothing was lost: every hostile account shows up, escaped.
-    const all = slack.messages.map((m) => JSON.stringify([m.text, m.blocks])).join('\n');
+    const all = fakes.slack.messages.map((m) => JSON.stringify([m.text, m.blocks])).join('\n');
     expect(all).toContain('＠channel');
     expect(all).toContain('&lt;!channel&gt;');
     expect(all).toContain('漢字 and emoji 👩‍💻 stay');
