@@ -41,7 +41,15 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** A background write (pruning) failed; the next run tries again. */
   onError?: (error: unknown, during: string) => void;
+  /** Stored bytes one claim hands out at most (always at least one event). */
+  claimBytes?: number;
 }
+
+/**
+ * One claim stops at this many stored bytes: events are small (Tencent's messages are at most
+ * 12 KB), but a valid webhook may be 1 MiB, and a batch of 5,000 of those would not fit memory.
+ */
+const CLAIM_BYTES = 32 * 1024 * 1024;
 
 const ids = (list: readonly string[]) => JSON.stringify(list.map(Number));
 
@@ -209,11 +217,14 @@ export class SqliteStore implements Store {
     if (this.closed) return [];
     const out: QueuedEvent[] = [];
     let after = 0;
-    // Claimed rows are few (the batches in flight), so skipping them in memory is cheap.
-    while (out.length < limit) {
-      const rows = this.selectPending.all(after, limit + this.claimed.size);
-      if (rows.length === 0) break;
-      for (const row of rows) {
+    let bytes = 0;
+    const budget = this.options.claimBytes ?? CLAIM_BYTES;
+    // Claimed rows are few (the batches in flight), so skipping them in memory is cheap. Rows are
+    // read one at a time, so a claim stops at its byte budget without loading the rest.
+    for (let more = true; more && out.length < limit && bytes < budget; ) {
+      more = false;
+      for (const row of this.selectPending.iterate(after, limit + this.claimed.size)) {
+        more = true;
         after = row.id;
         if (this.claimed.has(row.id)) continue;
         this.claimed.add(row.id);
@@ -226,7 +237,8 @@ export class SqliteStore implements Store {
           continue;
         }
         out.push({ id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at });
-        if (out.length === limit) break;
+        bytes += row.payload.length;
+        if (out.length === limit || bytes >= budget) break;
       }
     }
     return out;

@@ -23,6 +23,24 @@ describeStoreContract('sqlite', {
 });
 
 describe('SqliteStore', () => {
+  it('stops a claim at its byte budget (at least one event), leaving the rest for the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recall-bot-claim-bytes-'));
+    dirs.push(dir);
+    const store = new SqliteStore({ dataDir: dir, claimBytes: 3000 });
+    const big = (key: string) => ({
+      ...c2cEvent(key),
+      body: { ...c2cEvent(key).body, From_Account: 'a'.repeat(200) },
+    });
+    for (let i = 0; i < 20; i++) await store.enqueue(`k${i}`, big(`m${i}`));
+    const first = await store.claim(100, 0);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(20);
+    const second = await store.claim(100, 0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(new Set([...first, ...second].map((e) => e.id)).size).toBe(first.length + second.length);
+    await store.close();
+  });
+
   it('commits a burst of concurrent enqueues in few transactions and keeps them all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recall-bot-store-'));
     dirs.push(dir);
