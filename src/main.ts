@@ -38,6 +38,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // The last line of defence: a rejection nothing handled is a bug to log, not a reason to drop
+  // every request in flight (input that could cause one is refused at the door).
+  process.on('unhandledRejection', (error: unknown) => {
+    logger.error('unhandled rejection', { error });
+  });
 }
 
 main().catch((error: unknown) => {

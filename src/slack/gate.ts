@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { type BodyBudget, BodyError, readBody } from '../http/body.js';
 import type { Logger } from '../log.js';
 
@@ -102,26 +103,28 @@ function signatureMatches(
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Why Bolt could not handle this body, or undefined when it can. */
+/**
+ * Why Bolt could not handle this body, or undefined when it can. It reads the body exactly as
+ * Bolt's receiver does (`node:querystring` for a form, JSON for anything else, the same
+ * `ssl_check` rule), so that what passes here is what Bolt sees.
+ */
 export function shapeProblem(body: Buffer, contentType: string | undefined): string | undefined {
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   const text = body.toString('utf8');
-  if (type === 'application/json') {
+  if (contentType !== 'application/x-www-form-urlencoded') {
     const value = parseJson(text);
     if (!isObject(value)) return 'the body must be a JSON object';
     if (typeof value.type !== 'string') return 'the body has no type';
     return undefined;
   }
-  if (type !== 'application/x-www-form-urlencoded') return 'unsupported content type';
-  const form = new URLSearchParams(text);
-  if (form.get('ssl_check') === '1') return undefined;
-  if (form.getAll('payload').length > 1) return 'payload is repeated';
-  const payload = form.get('payload');
-  if (payload === null) {
+  const form = parseQuery(text);
+  // Bolt answers this alone, without reading anything else of the body.
+  if (form.ssl_check === '1') return undefined;
+  if (form.payload === undefined) {
     // A slash command: Bolt needs its command.
-    return typeof form.get('command') === 'string' ? undefined : 'neither a payload nor a command';
+    return typeof form.command === 'string' ? undefined : 'neither a payload nor a command';
   }
-  const value = parseJson(payload);
+  if (typeof form.payload !== 'string') return 'payload is repeated';
+  const value = parseJson(form.payload);
   if (!isObject(value)) return 'payload must be a JSON object';
   if (typeof value.type !== 'string') return 'payload has no type';
   return undefined;

@@ -117,6 +117,29 @@ const CASES: Case[] = [
     }),
   ),
   { name: 'payload given twice', status: 400, body: `${click}&${click}` },
+  // Bolt skips everything but `ssl_check` when it reads exactly '1': the gate must read the same.
+  {
+    name: 'ssl_check repeated before payload=null',
+    status: 400,
+    body: 'ssl_check=1&ssl_check=2&payload=null',
+  },
+  {
+    name: 'ssl_check after 1,000 other fields, payload=null',
+    status: 400,
+    body: `payload=null&${Array.from({ length: 999 }, (_, i) => `k${i}=1`).join('&')}&ssl_check=1`,
+  },
+  {
+    name: 'ssl_check=1 in a JSON body of null',
+    status: 400,
+    body: 'null',
+    contentType: 'application/json',
+  },
+  {
+    name: 'form with a charset: read as JSON by Bolt',
+    status: 400,
+    body: 'payload=null',
+    contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+  },
   { name: 'neither a payload nor a command', status: 400, body: 'text=hello&user_id=U1' },
   { name: 'an empty form', status: 400, body: '' },
   { name: 'text/plain', status: 400, body: click, contentType: 'text/plain' },
