@@ -16,7 +16,7 @@ import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
-import { createSlackGate } from './slack/gate.js';
+import { createSlackGate, SLACK_BODIES_IN_FLIGHT } from './slack/gate.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { replyFor } from './slack/replies.js';
 import {
@@ -166,8 +166,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(options.retry ? { retry: options.retry } : {}),
   });
 
-  // Memory request bodies may take at once, shared by the webhook and Slack's requests.
+  // Memory request bodies may take at once: the webhook's (callers checked first) and Slack's.
   const bodies = new BodyBudget();
+  const slackBodies = new BodyBudget(SLACK_BODIES_IN_FLIGHT);
   const http = createHttpServer({
     webhook: createWebhookRoute({
       settings: { sdkAppId: config.tencent.sdkAppId, callbackToken: config.tencent.callbackToken },
@@ -181,7 +182,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ? {
           slack: createSlackGate({
             signingSecret: config.slack.signingSecret ?? '',
-            bodies,
+            bodies: slackBodies,
             logger: logger.child({ component: 'slack' }),
             next: receiver.requestListener,
           }),

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 export const MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 
 /** Why a body was not read. */
-export type BodyRefusal = 'too_large' | 'busy' | 'cut_off';
+export type BodyRefusal = 'too_large' | 'busy' | 'slow' | 'cut_off';
 
 export class BodyError extends Error {
   constructor(
@@ -52,13 +52,20 @@ export function readBody(
   req: IncomingMessage,
   limit: number,
   budget: BodyBudget,
+  timeoutMs = 10_000,
 ): Promise<{ body: Buffer; release: () => void }> {
   return new Promise((resolve, reject) => {
     let counted = 0;
     let settled = false;
+    // A body trickled in holds its share of the budget: it gets `timeoutMs` to arrive whole.
+    const timer = setTimeout(
+      () => fail('slow', `the body did not arrive within ${timeoutMs / 1000} s`),
+      timeoutMs,
+    );
     const fail = (refusal: BodyRefusal, message: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       budget.give(counted);
       counted = 0;
       req.removeAllListeners('data');
@@ -78,6 +85,7 @@ export function readBody(
     req.on('end', () => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       let released = false;
       const total = counted;
       resolve({

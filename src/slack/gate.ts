@@ -10,6 +10,14 @@ import type { Logger } from '../log.js';
  * form-encoded when every character is CJK (9 bytes each once URL-encoded).
  */
 export const SLACK_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Slack sends its (small) bodies at once; a body trickled in is cut after this long. */
+export const SLACK_BODY_TIMEOUT_MS = 10_000;
+/**
+ * Memory Slack request bodies may take at once. Their signature can only be checked once they
+ * are read, so anybody can send them: they have a budget of their own, apart from the
+ * webhook's (whose callers are checked before their bodies are read).
+ */
+export const SLACK_BODIES_IN_FLIGHT = 8 * 1024 * 1024;
 /** Slack's own advice: refuse a request whose timestamp is over five minutes away, either way. */
 export const SLACK_MAX_SKEW_SECONDS = 5 * 60;
 
@@ -62,12 +70,13 @@ export function createSlackGate(options: SlackGateOptions) {
     }
     let read: Awaited<ReturnType<typeof readBody>>;
     try {
-      read = await readBody(req, SLACK_MAX_BODY_BYTES, bodies);
+      read = await readBody(req, SLACK_MAX_BODY_BYTES, bodies, SLACK_BODY_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       if (error.refusal === 'cut_off') return;
       res.setHeader('connection', 'close');
       if (error.refusal === 'busy') return refuse(res, 503, error.message, { 'retry-after': '1' });
+      if (error.refusal === 'slow') return refuse(res, 408, error.message);
       return refuse(res, 413, error.message);
     }
     const { body } = read;

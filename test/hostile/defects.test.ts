@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSign } from '../../src/tencent/webhook/verify.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
@@ -111,12 +112,12 @@ describe('hostile input: the defects found against main', () => {
   }, 60_000);
 
   it('refuses a webhook nested too deep with 400 before taking its dedupe key', async () => {
-    const normal = JSON.stringify(sendOf('deep_1_1'));
+    // Inside MsgContent, which the schema takes as it is: only the depth check refuses it.
     const deep = `${'['.repeat(6000)}"x"${']'.repeat(6000)}`;
-    const rawBody = `${normal.slice(0, -1)},"MsgBody":${deep}}`.replace(
-      /"MsgBody":\[[^\]]*\],/,
-      '',
-    );
+    const rawBody = JSON.stringify({
+      ...sendOf('deep_1_1'),
+      MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'DEEP' } }],
+    }).replace('"DEEP"', deep);
     expect(rawBody).toContain(deep);
     const refused = await postWebhook(app.url, sendOf('deep_1_1'), { rawBody });
     expect(refused.status).toBe(400);
@@ -173,6 +174,50 @@ describe('hostile input: the defects found against main', () => {
     expect(memoryOf(app.process.pid ?? 0).peakMiB - before).toBeLessThan(400);
     await alive();
   }, 60_000);
+
+  it('keeps its memory budget for callers it can check: stalled bodies of strangers starve nobody', async () => {
+    const port = Number(new URL(app.url).port);
+    /** Opens a request, sends all of its body but the last byte, and stalls. */
+    const stall = (head: string, size: number) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(`${head}Content-Length: ${size}\r\n\r\n`);
+      socket.write(Buffer.alloc(size - 1, 'a'));
+      return socket;
+    };
+    const ts = Math.floor(Date.now() / 1000);
+    const sockets = [
+      // Webhooks of another SDKAppID: refused from the query, their bodies never counted.
+      ...Array.from({ length: 17 }, () =>
+        stall(
+          'POST /tencent/webhook?SdkAppid=999&CallbackCommand=x HTTP/1.1\r\nHost: x\r\n',
+          1024 * 1024,
+        ),
+      ),
+      // Slack bodies with a made-up signature: they fill Slack's own budget, for 10 s at most.
+      ...Array.from({ length: 5 }, () =>
+        stall(
+          `POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Slack-Signature: v0=00\r\nX-Slack-Request-Timestamp: ${ts}\r\n`,
+          2 * 1024 * 1024,
+        ),
+      ),
+    ];
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await postWebhook(app.url, sendOf('stalled_1_1'))).status).toBe(200);
+      // Slack's budget frees itself once the stalled bodies are cut (408 after 10 s).
+      await slack.waitFor(async () => {
+        const res = await postSlack(
+          app.url,
+          commandBody({ text: 'help', userId: 'U1', responseUrl: slack.responseUrl() }),
+        );
+        return res.status === 200;
+      }, 15_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    await alive();
+  }, 30_000);
 
   it('names the 1,000-key limit for a /recall of 100,000 keys', async () => {
     const keys = Array.from({ length: 100_000 }, (_, i) => `${i}_1_1698741698`).join(' ');

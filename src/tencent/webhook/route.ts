@@ -13,6 +13,9 @@ import {
 } from './receive.js';
 import { isHandledCommand } from './schemas.js';
 
+/** A body not sent within this long is refused (Tencent sends small bodies at once). */
+const BODY_TIMEOUT_MS = 10_000;
+
 const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
 function answer(res: ServerResponse, status: number, body: string): void {
@@ -56,17 +59,29 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       count(commandHint, 'unavailable');
       return;
     }
+    // Who is calling is checked from the query alone (403/401), before a byte of the body is
+    // read or counted: strangers cannot fill the memory budget that Tencent's calls share.
+    let caller = true;
+    refuse(res, commandHint, () => {
+      caller = false;
+      verifyWebhookRequest(parseWebhookQuery(params), settings);
+      caller = true;
+    });
+    if (!caller) {
+      req.resume();
+      res.setHeader('connection', 'close');
+      return;
+    }
     let read: Awaited<ReturnType<typeof readBody>>;
     try {
-      read = await readBody(req, MAX_BODY_BYTES, options.bodies);
+      read = await readBody(req, MAX_BODY_BYTES, options.bodies, BODY_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       if (error.refusal === 'cut_off') return;
       res.setHeader('connection', 'close');
       refuse(res, commandHint, () => {
-        // Who is calling is checked first (403/401), whatever the size.
-        verifyWebhookRequest(parseWebhookQuery(params), settings);
         if (error.refusal === 'busy') throw new WebhookError(503, error.message, 'unavailable');
+        if (error.refusal === 'slow') throw new WebhookError(408, error.message, 'bad_request');
         throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
       });
       return;
