@@ -109,6 +109,11 @@ function schemaCases(): Case[] {
     [SEND, 'MsgBody', [{ MsgType: 'TIMTextElem', MsgContent: [1] }]],
     [SEND, 'MsgBody', Array(LIMITS.msgBodyElements + 1).fill({ MsgType: 'TIMTextElem' })],
     [SEND, 'CloudCustomData', 'x'.repeat(LIMITS.text + 1)],
+    [
+      SEND,
+      'MsgBody',
+      [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(LIMITS.msgBody) } }],
+    ],
     [SEND, 'CloudCustomData', { a: 1 }],
   ];
   for (const [command, field, value] of lists) {

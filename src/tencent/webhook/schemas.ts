@@ -6,6 +6,11 @@ export const LIMITS = {
   text: 12_000,
   listItems: 1_000,
   msgBodyElements: 100,
+  /**
+   * A sent message's body, as JSON characters. Tencent's messages are at most 12 KB; this leaves
+   * room for encoding, and keeps one event small whatever is sent (a valid body may be 1 MiB).
+   */
+  msgBody: 64 * 1024,
 } as const;
 
 const id = z
@@ -84,6 +89,9 @@ export const officialSendSchema = z.object({
   MsgBody: z
     .array(msgBodyElement)
     .max(LIMITS.msgBodyElements, `must have at most ${LIMITS.msgBodyElements} elements`)
+    .refine((body) => JSON.stringify(body).length <= LIMITS.msgBody, {
+      message: `must be at most ${LIMITS.msgBody} characters as JSON (Tencent's messages are at most 12 KB)`,
+    })
     .optional(),
   CloudCustomData: z.string().max(LIMITS.text).optional(),
   EventTime: eventTime.optional(),
