@@ -179,6 +179,24 @@ describe('recall from Slack', () => {
     expect(tencent.calls).toHaveLength(1);
   });
 
+  it('answers a second click on a used confirmation beside its results, never over them', async () => {
+    const res = await command(`${ACCOUNT} 6_1_1698741698`);
+    const [confirm] = buttonsOf(res.body.blocks);
+    const url = await click('confirm_recall', confirm?.value ?? '', 'ULISTED');
+    expect(JSON.stringify(await finalTo(url))).toContain('Recalled *1 of 1*');
+    await click('confirm_recall', confirm?.value ?? '', 'ULISTED', { responseUrl: url });
+    await slack.waitFor(
+      () => responsesTo(url).some((b) => /already used/.test(String(b.text))),
+      5_000,
+    );
+    const note = responsesTo(url).find((b) => /already used/.test(String(b.text)));
+    expect(note?.replace_original).toBe(false);
+    // What replaces the message is still the results.
+    const replacing = responsesTo(url).filter((b) => b.replace_original !== false);
+    expect(JSON.stringify(replacing.at(-1))).toContain('Recalled *1 of 1*');
+    expect(tencent.calls).toHaveLength(1);
+  });
+
   it('lets a moderator use a confirmation that someone who may not recall clicked first', async () => {
     const res = await command(`${ACCOUNT} 7_1_1698741698`);
     const [confirm] = buttonsOf(res.body.blocks);

@@ -55,7 +55,8 @@ export async function tellPerson(
   return false;
 }
 
-async function postToResponseUrl(url: string, text: string): Promise<void> {
+/** An ephemeral note through a `response_url`, beside what it answered, never replacing it. */
+export async function postToResponseUrl(url: string, text: string): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     signal: AbortSignal.timeout(SLACK_CALL_TIMEOUT_MS),

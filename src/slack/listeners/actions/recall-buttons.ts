@@ -105,7 +105,8 @@ export function confirmedRecallButton(deps: ListenerDeps) {
       if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
       const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.store, id));
       if (!pending) {
-        await reply.final({ text: EXPIRED });
+        // Beside the message, never over it: it may hold the results of the click that used it.
+        await tellPerson(body, client, EXPIRED, deps.logger);
         return;
       }
       // Answers go where this click's reply goes (the confirmation message), also after a restart.

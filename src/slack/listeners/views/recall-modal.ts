@@ -11,6 +11,7 @@ import { RECALL_MODAL_ID } from '../../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../../recall/parse.js';
 import { replyFor } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
+import { postToResponseUrl } from '../tell.js';
 
 const inputValue = z.object({ value: z.string().nullish() }).optional();
 const submissionSchema = z.object({
@@ -99,7 +100,11 @@ export function recallModalSubmission(deps: ListenerDeps) {
     try {
       if (!(await deps.recall.authorize(user, reply, pending)).allowed) return;
       if (!(await takeModalConfirmation(deps.store, id))) {
-        await reply.final({ text: `:warning: ${ALREADY_SUBMITTED}` });
+        // Beside the first submission's results, never over them.
+        const text = `:warning: ${ALREADY_SUBMITTED}`;
+        if (modal.origin.kind === 'command')
+          await postToResponseUrl(modal.origin.responseUrl, text);
+        else await reply.final({ text });
         return;
       }
       await deps.recall.run(pending, user, reply);
