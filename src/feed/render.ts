@@ -333,7 +333,11 @@ function quote(text: string): string {
 function elementText(element: NonNullable<OfficialSend['MsgBody']>[number]): string {
   const text = element.MsgContent?.Text;
   if (element.MsgType === 'TIMTextElem' && typeof text === 'string') return text;
-  return `[${ELEMENT_NAMES[element.MsgType] ?? element.MsgType}]`;
+  // MsgType is anybody's string: `constructor` must not find Object's.
+  const name = Object.hasOwn(ELEMENT_NAMES, element.MsgType)
+    ? ELEMENT_NAMES[element.MsgType]
+    : element.MsgType;
+  return `[${name}]`;
 }
 
 /** The sent message as text: text elements as they are, other elements as `[image]` etc. */

@@ -374,6 +374,27 @@ describe('recall from Slack', () => {
     expect(answer?.user).toBe('UADMIN');
   });
 
+  it('tells a refused feed click to the clicker alone, never in the thread for everyone', async () => {
+    await postWebhook(app.url, {
+      ...samples.officialSend,
+      Official_Account: ACCOUNT,
+      MsgKey: '14_1_1698741698',
+    });
+    await slack.waitFor(() => slack.messages.length === 1, 3_000);
+    const post = slack.messages[0];
+    const [button] = buttonsOf(post?.blocks);
+    await click('feed_recall', button?.value ?? '', 'UNOBODY', {
+      channelId: CHANNEL,
+      message: { ts: post?.ts ?? '' },
+    });
+    await slack.waitFor(
+      () => slack.messages.some((m) => m.ephemeral && m.user === 'UNOBODY'),
+      5_000,
+    );
+    expect(slack.messages.filter((m) => m.thread_ts === post?.ts && !m.ephemeral)).toHaveLength(0);
+    expect(tencent.calls).toHaveLength(0);
+  });
+
   it('recalls from the feed button, answers in the thread, then marks the post recalled', async () => {
     await postWebhook(app.url, {
       ...samples.officialSend,

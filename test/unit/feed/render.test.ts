@@ -4,6 +4,7 @@ import {
   dateToken,
   FEED_RECALL_ACTION_ID,
   LIST_PREVIEW,
+  messagePreview,
   renderCompactLine,
   renderConversationTitle,
   renderEvent,
@@ -451,5 +452,17 @@ describe('digest pieces', () => {
     expect(line.text).toContain('+2 more');
     expect(line.shortened).toBe(true);
     expect(renderCompactLine(feedEvent(samples.c2c)).shortened).toBe(false);
+  });
+});
+
+describe('messagePreview', () => {
+  it('names element types by their own names only, never by what Object inherits', () => {
+    const body = {
+      ...samples.officialSend,
+      MsgBody: ['constructor', 'toString', '__proto__', 'TIMImageElem'].map((MsgType) => ({
+        MsgType,
+      })),
+    };
+    expect(messagePreview(body)).toBe('[constructor] [toString] [__proto__] [image]');
   });
 });

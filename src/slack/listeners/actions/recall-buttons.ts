@@ -11,7 +11,7 @@ import {
   takeConfirmation,
 } from '../../../recall/confirmations.js';
 import { isMsgKey, MSGKEY } from '../../../tencent/msgkey.js';
-import { responseUrlReply, threadReply } from '../../replies.js';
+import { ephemeralReply, responseUrlReply, threadReply } from '../../replies.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 import { tellPerson } from '../tell.js';
 
@@ -202,8 +202,10 @@ async function recallIfAllowed(
     requestedBy: payload.user.id,
     origin: { kind: 'feed', channel, threadTs: postTs },
   };
-  // Before the lock: a click by someone who may not recall must not keep a moderator out.
-  if (!(await deps.recall.authorize(payload.user.id, reply, pending)).allowed) return;
+  // Before the lock: a click by someone who may not recall must not keep a moderator out. The
+  // refusal is for the clicker alone, not a reply in the channel's thread for everyone.
+  const refusal = ephemeralReply(client, channel, payload.user.id);
+  if (!(await deps.recall.authorize(payload.user.id, refusal, pending)).allowed) return;
   if (!(await deps.store.acquire(request.lock, FEED_CLICK_LOCK_MS))) {
     await client.chat.postEphemeral({
       channel,
