@@ -501,11 +501,52 @@ describe('recall from Slack', () => {
     // Someone who may not recall is refused and keeps nobody out.
     const where = { channelId: CHANNEL, message: { ts: post?.ts ?? '' } };
     await click('feed_recall_all', all?.value ?? '', 'UNOBODY', where);
-    await slack.waitFor(inThread(':no_entry:'), 5_000);
+    // Told to the clicker alone.
+    await slack.waitFor(
+      () =>
+        slack.messages.some(
+          (m) => m.ephemeral && m.user === 'UNOBODY' && String(m.text).includes(':no_entry:'),
+        ),
+      5_000,
+    );
     await click('feed_recall_all', all?.value ?? '', 'UADMIN', where);
     await slack.waitFor(inThread(`Recalled ${rest} of ${rest}`), 5_000);
     const recalled = tencent.calls.flatMap((c) => c.msgKeys);
     expect([...recalled].sort()).toEqual([...grouped].sort());
+  });
+
+  it("never sends a message twice when its Recall and the post's Recall all are clicked at once", async () => {
+    slack.setOutage('http503');
+    for (const key of keys(3, 40)) {
+      await postWebhook(app.url, {
+        ...samples.officialSend,
+        Official_Account: ACCOUNT,
+        MsgKey: key,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    slack.setOutage('none');
+    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
+    const [post] = slack.messages.filter((m) =>
+      JSON.stringify(m.blocks).includes('feed_recall_all'),
+    );
+    const blocks = (post?.blocks ?? []) as { accessory?: ConfirmButton }[];
+    const sections = blocks.flatMap((b) => (b.accessory ? [b.accessory] : []));
+    const grouped = sections.map((b) => (JSON.parse(b.value) as { msgKey: string }).msgKey);
+    expect(grouped.length).toBeGreaterThanOrEqual(2);
+    const [one] = sections;
+    const [all] = buttonsOf(post?.blocks);
+    const where = { channelId: CHANNEL, message: { ts: post?.ts ?? '' } };
+    await Promise.all([
+      click('feed_recall', one?.value ?? '', 'UADMIN', where),
+      click('feed_recall_all', all?.value ?? '', 'UADMIN', where),
+      click('feed_recall_all', all?.value ?? '', 'UADMIN', where),
+    ]);
+    const sent = () => tencent.calls.flatMap((c) => c.msgKeys);
+    await slack.waitFor(() => new Set(sent()).size === grouped.length, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    // Every message of the post sent once: by its own button or by Recall all, never both.
+    expect(sent().sort()).toEqual([...grouped].sort());
   });
 
   it('gives every key a final answer under injected 502 and 60007 faults', async () => {
