@@ -59,6 +59,21 @@ function boltLogLevel(level: Config['logLevel']): LogLevel {
 }
 
 /** Builds the Bolt app, the routes and the worker, and starts listening on `config.port`. */
+/** The installed team (`auth.test`, asked once it answers; undefined while it cannot). */
+function homeTeamId(client: WebClient): () => Promise<string | undefined> {
+  let asked: Promise<string | undefined> | undefined;
+  return () => {
+    asked ??= client.auth.test().then(
+      (answer) => answer.team_id,
+      () => {
+        asked = undefined;
+        return undefined;
+      },
+    );
+    return asked;
+  };
+}
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
@@ -117,6 +132,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       allowedUsers: config.recall.allowedUsers,
       allowedUsergroups: config.recall.allowedUsergroups,
       logger,
+      // Serving partners too: their admins are not ours.
+      ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: homeTeamId(slackClient) } : {}),
     }),
     slack: slackClient,
     moderationChannel: config.slack.moderationChannel,

@@ -12,6 +12,7 @@ const userInfoSchema = z.object({
     is_admin: z.boolean().optional(),
     is_owner: z.boolean().optional(),
     is_primary_owner: z.boolean().optional(),
+    team_id: z.string().optional(),
   }),
 });
 const usergroupUsersSchema = z.object({ users: z.array(z.string()) });
@@ -37,6 +38,11 @@ export interface RecallAuthorizerOptions {
   cacheMs?: number;
   timeoutMs?: number;
   now?: () => number;
+  /**
+   * The installed workspace's team, when other organisations are served (Slack Connect): an
+   * admin or owner counts only when they are one of this team's, not of a partner's.
+   */
+  adminTeamId?: () => Promise<string | undefined>;
 }
 
 const COULD_NOT_CONFIRM =
@@ -92,8 +98,11 @@ export class RecallAuthorizer {
     const cached = this.userCache.get(userId);
     if (cached && cached.until > this.now()) return cached.privileged;
     const { user } = userInfoSchema.parse(await this.options.client.users.info({ user: userId }));
+    const adminTeam = this.options.adminTeamId && (await this.options.adminTeamId());
+    const ours =
+      !this.options.adminTeamId || (adminTeam !== undefined && user.team_id === adminTeam);
     const privileged =
-      !user.deleted && Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
+      ours && !user.deleted && Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
     this.userCache.set(userId, { privileged, until: this.now() + this.cacheMs });
     this.forgetExpired(this.userCache);
     return privileged;

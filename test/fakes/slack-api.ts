@@ -68,6 +68,8 @@ export interface FakeUser {
   is_primary_owner?: boolean;
   deleted?: boolean;
   name?: string;
+  /** The user's own team (a partner's, through Slack Connect); default the fake's workspace. */
+  teamId?: string;
 }
 
 export interface FakeSlackOptions {
@@ -946,7 +948,7 @@ class FakeSlackServer implements FakeSlack {
     return ok({
       user: {
         id,
-        team_id: teamId,
+        team_id: user.teamId ?? teamId,
         name,
         real_name: name,
         deleted: user.deleted ?? false,

@@ -43,7 +43,9 @@ const elsewhere: [string, (p: Payload) => void][] = [
 ];
 
 describe('requests from another workspace', () => {
-  const fakes = useFakes({ users: { UADMIN: { is_admin: true } } });
+  const fakes = useFakes({
+    users: { UADMIN: { is_admin: true }, UPARTNERADMIN: { is_admin: true, teamId: PARTNER } },
+  });
   const running = useApp(fakes, {
     each: true,
     env: () => ({ SLACK_ALLOWED_TEAM_IDS: PARTNER }),
@@ -204,6 +206,22 @@ describe('requests from another workspace', () => {
     expect(await session.answerTo(partner.responseUrl, /Recalled \*1 of 1\*/)).toBeTruthy();
     expect(fakes.tencent.calls).toHaveLength(1);
     expect(HOME).not.toBe(PARTNER);
+  });
+
+  it("does not take a listed partner's admin for one of ours", async () => {
+    const asked = await session.command(`${ACCOUNT} ${key(9)}`, 'UPARTNERADMIN', (form) =>
+      form.set('team_id', PARTNER),
+    );
+    expect(asked.confirmation).not.toBe('');
+    const clicked = await session.click(
+      { actionId: 'confirm_recall', value: asked.confirmation, userId: 'UPARTNERADMIN' },
+      (p) => {
+        p.team = { id: PARTNER, domain: 'partner' };
+        p.user = { ...(p.user as Payload), team_id: PARTNER };
+      },
+    );
+    expect(await session.answerTo(clicked.responseUrl, /not allowed/)).toBeTruthy();
+    expect(fakes.tencent.calls).toHaveLength(0);
   });
 });
 
