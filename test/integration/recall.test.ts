@@ -452,10 +452,10 @@ describe('recall from Slack', () => {
     ).toBe(before - 1);
   });
 
-  it('recalls every send of a grouped feed post with Recall all, and each alone with its button', async () => {
-    // Sends that waited together (Slack was down) share one post.
+  /** Sends that waited together (Slack was down) share one post: it, its Recall buttons, keys. */
+  async function groupedSendPost(msgKeys: string[]) {
     slack.setOutage('http503');
-    for (const key of keys(4, 20)) {
+    for (const key of msgKeys) {
       await postWebhook(app.url, {
         ...samples.officialSend,
         Official_Account: ACCOUNT,
@@ -471,6 +471,11 @@ describe('recall from Slack', () => {
     const blocks = (post?.blocks ?? []) as { accessory?: ConfirmButton }[];
     const single = blocks.flatMap((b) => (b.accessory ? [b.accessory] : []));
     const grouped = single.map((b) => (JSON.parse(b.value) as { msgKey: string }).msgKey);
+    return { post, single, grouped };
+  }
+
+  it('recalls every send of a grouped feed post with Recall all, and each alone with its button', async () => {
+    const { post, single, grouped } = await groupedSendPost(keys(4, 20));
     expect(grouped.length).toBeGreaterThanOrEqual(2);
     expect(single.every((b) => b.action_id === 'feed_recall' && b.style === 'danger')).toBe(true);
     const [all] = buttonsOf(post?.blocks) as (ConfirmButton & {
@@ -516,23 +521,7 @@ describe('recall from Slack', () => {
   });
 
   it("never sends a message twice when its Recall and the post's Recall all are clicked at once", async () => {
-    slack.setOutage('http503');
-    for (const key of keys(3, 40)) {
-      await postWebhook(app.url, {
-        ...samples.officialSend,
-        Official_Account: ACCOUNT,
-        MsgKey: key,
-      });
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    slack.setOutage('none');
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
-    const [post] = slack.messages.filter((m) =>
-      JSON.stringify(m.blocks).includes('feed_recall_all'),
-    );
-    const blocks = (post?.blocks ?? []) as { accessory?: ConfirmButton }[];
-    const sections = blocks.flatMap((b) => (b.accessory ? [b.accessory] : []));
-    const grouped = sections.map((b) => (JSON.parse(b.value) as { msgKey: string }).msgKey);
+    const { post, single: sections, grouped } = await groupedSendPost(keys(3, 40));
     expect(grouped.length).toBeGreaterThanOrEqual(2);
     const [one] = sections;
     const [all] = buttonsOf(post?.blocks);
