@@ -96,7 +96,9 @@ export function verifyWebhookRequest(
   }
 }
 
-function parseJsonObject(req: WebhookRequest): Record<string, unknown> {
+function parseJsonObject(
+  req: Pick<WebhookRequest, 'contentType' | 'body'>,
+): Record<string, unknown> {
   if (req.contentType && NOT_JSON.test(req.contentType)) {
     throw new WebhookError(
       400,
@@ -144,6 +146,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function receiveWebhook(req: WebhookRequest, settings: WebhookSettings): WebhookOutcome {
   const query = parseWebhookQuery(req.query);
   verifyWebhookRequest(query, settings);
+  return parseWebhook(query, req, settings);
+}
+
+/**
+ * Parses and validates the body of a call whose query is already verified (see
+ * `verifyWebhookRequest`). Throws `WebhookError` for every refusal.
+ */
+export function parseWebhook(
+  query: Record<string, string | undefined>,
+  req: Pick<WebhookRequest, 'contentType' | 'body'>,
+  settings: Pick<WebhookSettings, 'now'>,
+): WebhookOutcome {
   const json = parseJsonObject(req);
 
   const bodyCommand = json.CallbackCommand;

@@ -6,8 +6,8 @@ import type { Store } from '../../store/store.js';
 import { WebhookError } from './errors.js';
 import {
   MAX_BODY_BYTES,
+  parseWebhook,
   parseWebhookQuery,
-  receiveWebhook,
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
@@ -61,13 +61,12 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     // Who is calling is checked from the query alone (403/401), before a byte of the body is
     // read or counted: strangers cannot fill the memory budget that Tencent's calls share.
-    let caller = true;
-    refuse(res, commandHint, () => {
-      caller = false;
-      verifyWebhookRequest(parseWebhookQuery(params), settings);
-      caller = true;
+    let caller: ReturnType<typeof parseWebhookQuery> = {};
+    const refused = refuse(res, commandHint, () => {
+      caller = parseWebhookQuery(params);
+      verifyWebhookRequest(caller, settings);
     });
-    if (!caller) {
+    if (refused) {
       req.resume();
       res.setHeader('connection', 'close');
       return;
@@ -88,10 +87,11 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     // The body counts against the shared budget until the answer, store commit included.
     try {
-      let outcome: ReturnType<typeof receiveWebhook> | undefined;
+      let outcome: ReturnType<typeof parseWebhook> | undefined;
       refuse(res, commandHint, () => {
-        outcome = receiveWebhook(
-          { query: params, contentType: req.headers['content-type'], body: read.body },
+        outcome = parseWebhook(
+          caller,
+          { contentType: req.headers['content-type'], body: read.body },
           settings,
         );
       });
@@ -116,16 +116,21 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
   };
 
-  /** Runs `check`; a `WebhookError` it throws is answered with its status and counted. */
-  function refuse(res: ServerResponse, commandHint: string, check: () => void): void {
+  /**
+   * Runs `check`; a `WebhookError` it throws is answered with its status and counted. True when
+   * the call was refused.
+   */
+  function refuse(res: ServerResponse, commandHint: string, check: () => void): boolean {
     try {
       check();
+      return false;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       if (error.status === 503) res.setHeader('retry-after', '1');
       fail(res, error.status, error.reason);
       count(commandHint, error.outcome);
       logger.debug('webhook refused', { status: error.status, reason: error.reason });
+      return true;
     }
   }
 }
