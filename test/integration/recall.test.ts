@@ -374,15 +374,23 @@ describe('recall from Slack', () => {
     expect(answer?.user).toBe('UADMIN');
   });
 
-  it('tells a refused feed click to the clicker alone, never in the thread for everyone', async () => {
+  /** A sent message posted to the feed alone: the post and its buttons. */
+  async function sendPost(msgKey: string) {
     await postWebhook(app.url, {
       ...samples.officialSend,
       Official_Account: ACCOUNT,
-      MsgKey: '14_1_1698741698',
+      MsgKey: msgKey,
     });
     await slack.waitFor(() => slack.messages.length === 1, 3_000);
     const post = slack.messages[0];
-    const [button] = buttonsOf(post?.blocks);
+    return { post, buttons: buttonsOf(post?.blocks) as (ConfirmButton & { confirm?: unknown })[] };
+  }
+
+  it('tells a refused feed click to the clicker alone, never in the thread for everyone', async () => {
+    const {
+      post,
+      buttons: [button],
+    } = await sendPost('14_1_1698741698');
     await click('feed_recall', button?.value ?? '', 'UNOBODY', {
       channelId: CHANNEL,
       message: { ts: post?.ts ?? '' },
@@ -396,14 +404,10 @@ describe('recall from Slack', () => {
   });
 
   it('recalls from the feed button, answers in the thread, then marks the post recalled', async () => {
-    await postWebhook(app.url, {
-      ...samples.officialSend,
-      Official_Account: ACCOUNT,
-      MsgKey: '12_1_1698741698',
-    });
-    await slack.waitFor(() => slack.messages.length === 1, 3_000);
-    const post = slack.messages[0];
-    const [button] = buttonsOf(post?.blocks) as (ConfirmButton & { confirm?: unknown })[];
+    const {
+      post,
+      buttons: [button],
+    } = await sendPost('12_1_1698741698');
     expect(button?.action_id).toBe('feed_recall');
     expect(button?.style).toBe('danger');
     expect(button?.confirm).toBeDefined();
