@@ -7,18 +7,18 @@ import { feedProblems } from './feed/problems.js';
 import { Reconciler } from './feed/reconcile.js';
 import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
 import { BodyBudget } from './http/body.js';
-import { Health } from './http/health.js';
-import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
+import { registerListeners } from './listeners/index.js';
+import { replyFor } from './listeners/replies.js';
 import { createLogger, type Logger } from './log.js';
+import { Health } from './observability/health.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { AUTHORIZATION_TIMEOUT_MS, RecallAuthorizer } from './recall/authorize.js';
 import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { createSlackGate, SLACK_BODIES_IN_FLIGHT } from './slack/gate.js';
-import { registerListeners } from './slack/listeners/index.js';
-import { replyFor } from './slack/replies.js';
 import {
   createDeliveryClient,
   createPermissionClient,

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observability/metrics.js';
 import { inlineCode } from '../slack/text.js';
 import type { QueuedEvent, Store } from '../store/store.js';
 import { type DeadLetterError, StoreFaultError } from './errors.js';

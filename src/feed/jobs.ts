@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextBlock } from '@slack/types';
+import type { FeedEvent } from '../kinds/schemas.js';
 import { inlineCode, mrkdwn } from '../slack/text.js';
 import type { QueuedEvent, Store } from '../store/store.js';
-import type { FeedEvent } from '../tencent/webhook/schemas.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {

@@ -1,5 +1,5 @@
+import type { FeedEvent } from '../kinds/schemas.js';
 import type { LinkToSave, PostAttempt, PostLink, Store } from '../store/store.js';
-import type { FeedEvent } from '../tencent/webhook/schemas.js';
 import { compactSend, sendBody } from './sends.js';
 
 /** The key under which the post of a sent Official Account message is remembered. */

@@ -1,7 +1,5 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { countOf } from '../lib/lists.js';
-import { escapeLine, escapeText, fileValue, inlineCode, mrkdwn, truncate } from '../slack/text.js';
-import { isMsgKey } from '../tencent/msgkey.js';
+import { isMsgKey } from '../kinds/msgkey.js';
 import type {
   C2cRecall,
   FeedEvent,
@@ -9,7 +7,9 @@ import type {
   OfficialRecall,
   OfficialSend,
   WebhookBody,
-} from '../tencent/webhook/schemas.js';
+} from '../kinds/schemas.js';
+import { countOf } from '../lib/lists.js';
+import { escapeLine, escapeText, fileValue, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 
 /** Slack's limit on a section's text. */
 const SECTION_MAX = 3000;

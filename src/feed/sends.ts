@@ -1,9 +1,9 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { isMsgKey } from '../kinds/msgkey.js';
+import type { FeedEvent, OfficialSend } from '../kinds/schemas.js';
 import { chunk, countOf } from '../lib/lists.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/store.js';
-import { isMsgKey } from '../tencent/msgkey.js';
-import type { FeedEvent, OfficialSend } from '../tencent/webhook/schemas.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { Health } from '../http/health.js';
-import type { Metrics } from '../http/metrics.js';
 import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
+import type { Health } from '../observability/health.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
 import { planPosts } from './batch.js';
 import { DeadLetters } from './dead-letters.js';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
-import type { Health } from './health.js';
-import type { Metrics } from './metrics.js';
+import type { Health } from '../observability/health.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface Routes {
   webhook: (req: IncomingMessage, res: ServerResponse, query: string) => Promise<void>;

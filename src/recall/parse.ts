@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { MSGKEY, MSGKEYS_IN_TEXT } from '../kinds/msgkey.js';
 import { inlineCode, singleLine, truncate } from '../slack/text.js';
-import { MSGKEY, MSGKEYS_IN_TEXT } from '../tencent/msgkey.js';
 
 /** Official Account user IDs as Tencent shows them: `@TOA#_…` (and `#TOA#_…` in callbacks). */
 export const ACCOUNT_PATTERN = /[@#]TOA#_[A-Za-z0-9_-]+/g;

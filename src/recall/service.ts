@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Reconciler } from '../feed/reconcile.js';
-import type { Metrics } from '../http/metrics.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';
 import { Answers, type ReplyChannel } from './answers.js';
 import { postAuditOnce } from './audit.js';

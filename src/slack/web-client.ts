@@ -1,6 +1,6 @@
 import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observability/metrics.js';
 import { toBoltLogger } from './bolt-logger.js';
 
 /** A `fetch` that counts every Slack call (and HTTP-level failures) by method. */

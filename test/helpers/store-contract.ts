@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FeedEvent } from '../../src/kinds/schemas.js';
 import type { Store } from '../../src/store/store.js';
-import type { FeedEvent } from '../../src/tencent/webhook/schemas.js';
 
 export interface StoreFactory {
   /** A new, empty store. */

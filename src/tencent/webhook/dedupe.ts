@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookBody } from './schemas.js';
+import type { WebhookBody } from '../../kinds/schemas.js';
 
 /**
  * The identity of an event: its command and message identifiers. The same recall delivered

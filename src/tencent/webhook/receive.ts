@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import { type FeedEvent, isHandledCommand, webhookSchemas } from '../../kinds/schemas.js';
 import { dedupeKeyOf } from './dedupe.js';
 import { WebhookError } from './errors.js';
-import { type FeedEvent, isHandledCommand, webhookSchemas } from './schemas.js';
 import { verifySdkAppId, verifySignature } from './verify.js';
 
 /** Tencent's own limit is unknown; ours is the one SPEC names. */

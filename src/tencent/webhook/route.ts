@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyBudget, BodyError, readBody } from '../../http/body.js';
-import type { Metrics } from '../../http/metrics.js';
+import { isHandledCommand } from '../../kinds/schemas.js';
 import type { Logger } from '../../log.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { Store } from '../../store/store.js';
 import { WebhookError } from './errors.js';
 import {
@@ -11,7 +12,6 @@ import {
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
-import { isHandledCommand } from './schemas.js';
 
 /** A body not sent within this long is refused (Tencent sends small bodies at once). */
 const BODY_TIMEOUT_MS = 10_000;

@@ -7,9 +7,9 @@ import {
   renderEventDetails,
 } from '../../../src/feed/render.js';
 import { FEED_RECALL_ALL_ACTION_ID } from '../../../src/feed/sends.js';
+import { feedEventSchema, type WebhookBody } from '../../../src/kinds/schemas.js';
 import { inlineCode } from '../../../src/slack/text.js';
 import type { QueuedEvent } from '../../../src/store/store.js';
-import { feedEventSchema, type WebhookBody } from '../../../src/tencent/webhook/schemas.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
 

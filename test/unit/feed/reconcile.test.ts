@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postMark, Reconciler } from '../../../src/feed/reconcile.js';
-import { Health } from '../../../src/http/health.js';
-import { createMetrics } from '../../../src/http/metrics.js';
 import { silentLogger } from '../../../src/log.js';
+import { Health } from '../../../src/observability/health.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 import type { PostAttempt } from '../../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 

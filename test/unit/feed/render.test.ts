@@ -12,8 +12,8 @@ import {
   renderRecalledNotice,
   renderThreadReply,
 } from '../../../src/feed/render.js';
+import { type FeedEvent, feedEventSchema } from '../../../src/kinds/schemas.js';
 import { BROADCAST_AT, CONTROL_STAND_IN } from '../../../src/slack/text.js';
-import { type FeedEvent, feedEventSchema } from '../../../src/tencent/webhook/schemas.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
 

@@ -6,7 +6,7 @@ import {
   renderSendGroup,
   sendBody,
 } from '../../../src/feed/sends.js';
-import { type FeedEvent, feedEventSchema } from '../../../src/tencent/webhook/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../../../src/kinds/schemas.js';
 import { samples } from '../../helpers/tencent-samples.js';
 
 function send(key: string, text = 'Maintenance tonight'): FeedEvent {

@@ -2,9 +2,9 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { ReplyChannel } from '../../../recall/answers.js';
-import { responseUrlReply, threadReply } from '../../replies.js';
+import type { ReplyChannel } from '../../recall/answers.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { responseUrlReply, threadReply } from '../replies.js';
 import { tellPerson } from '../tell.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;

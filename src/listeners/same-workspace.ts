@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, App } from '@slack/bolt';
-import { installedWorkspaceOf } from '../authorize.js';
-import { isFromServedWorkspace, workspaceOf } from '../workspace.js';
+import { installedWorkspaceOf } from '../slack/authorize.js';
+import { isFromServedWorkspace, workspaceOf } from '../slack/workspace.js';
 import type { ListenerDeps } from './deps.js';
 import { refuseRequest } from './tell.js';
 

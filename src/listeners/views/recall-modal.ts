@@ -1,16 +1,16 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { withTimeout } from '../../../lib/sleep.js';
+import { withTimeout } from '../../lib/sleep.js';
 import {
   type ModalConfirmation,
   modalConfirmationId,
   peekModalConfirmation,
   takeModalConfirmation,
-} from '../../../recall/confirmations.js';
-import { RECALL_MODAL_ID } from '../../../recall/messages.js';
-import { splitKeys, validateRecall } from '../../../recall/parse.js';
-import { replyFor } from '../../replies.js';
+} from '../../recall/confirmations.js';
+import { RECALL_MODAL_ID } from '../../recall/messages.js';
+import { splitKeys, validateRecall } from '../../recall/parse.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
+import { replyFor } from '../replies.js';
 import { postToResponseUrl } from '../tell.js';
 
 const inputValue = z.object({ value: z.string().nullish() }).optional();

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { withTimeout } from '../../../lib/sleep.js';
-import { createModalConfirmation } from '../../../recall/confirmations.js';
-import { renderRecallModal } from '../../../recall/messages.js';
-import { extractRecallTargets, messageTexts } from '../../../recall/parse.js';
+import { withTimeout } from '../../lib/sleep.js';
+import { createModalConfirmation } from '../../recall/confirmations.js';
+import { renderRecallModal } from '../../recall/messages.js';
+import { extractRecallTargets, messageTexts } from '../../recall/parse.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 import { tellPerson } from '../tell.js';
 

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ReplyChannel, SlackMessage } from '../recall/answers.js';
 import type { RecallOrigin } from '../recall/confirmations.js';
-import { SLACK_CALL_TIMEOUT_MS } from './web-client.js';
+import { SLACK_CALL_TIMEOUT_MS } from '../slack/web-client.js';
 
 /** Answers through a `response_url` (slash command, buttons in an ephemeral message). */
 export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fetch): ReplyChannel {

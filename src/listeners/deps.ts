@@ -1,6 +1,6 @@
-import type { Logger } from '../../log.js';
-import type { RecallService } from '../../recall/service.js';
-import type { Store } from '../../store/store.js';
+import type { Logger } from '../log.js';
+import type { RecallService } from '../recall/service.js';
+import type { Store } from '../store/store.js';
 
 /** What the listeners need; they parse, call `recall/`, and answer — nothing more. */
 export interface ListenerDeps {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { RECALL_MODAL_ID } from '../../recall/messages.js';
+import { RECALL_MODAL_ID } from '../recall/messages.js';
 import * as recallButtons from './actions/recall-buttons.js';
 import * as recallCommand from './commands/recall-command.js';
 import type { ListenerDeps } from './deps.js';

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { withTimeout } from '../../../lib/sleep.js';
-import { createConfirmation, createModalConfirmation } from '../../../recall/confirmations.js';
-import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../../recall/messages.js';
-import { MAX_KEYS_PER_RECALL, parseRecallCommand } from '../../../recall/parse.js';
-import { responseUrlReply } from '../../replies.js';
+import { withTimeout } from '../../lib/sleep.js';
+import { createConfirmation, createModalConfirmation } from '../../recall/confirmations.js';
+import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../recall/messages.js';
+import { MAX_KEYS_PER_RECALL, parseRecallCommand } from '../../recall/parse.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
+import { responseUrlReply } from '../replies.js';
 
 /** A 1,000-key recall fits well within this; longer text is not parsed at all. */
 const MAX_COMMAND_TEXT = 40_000;

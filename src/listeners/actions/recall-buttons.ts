@@ -1,11 +1,11 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { FEED_RECALL_ACTION_ID } from '../../../feed/render.js';
-import { FEED_RECALL_ALL_ACTION_ID } from '../../../feed/sends.js';
+import { FEED_RECALL_ACTION_ID } from '../../feed/render.js';
+import { FEED_RECALL_ALL_ACTION_ID } from '../../feed/sends.js';
 import {
   type PendingRecall,
   peekConfirmation,
   takeConfirmation,
-} from '../../../recall/confirmations.js';
+} from '../../recall/confirmations.js';
 import type { ListenerDeps } from '../deps.js';
 import { tellPerson } from '../tell.js';
 

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { Logger } from '../../log.js';
-import { SLACK_CALL_TIMEOUT_MS } from '../web-client.js';
+import type { Logger } from '../log.js';
+import { SLACK_CALL_TIMEOUT_MS } from '../slack/web-client.js';
 
 /** The little of any Slack request that says who sent it and where an answer can go. */
 const senderSchema = z.object({

@@ -1,13 +1,13 @@
 /** The buttons of feed posts: Recall (one sent message) and Recall all (a post's sends). */
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { groupKey } from '../../../feed/links.js';
-import { sendBody } from '../../../feed/sends.js';
-import type { ReplyChannel } from '../../../recall/answers.js';
-import type { PendingRecall } from '../../../recall/confirmations.js';
-import { isMsgKey, MSGKEY } from '../../../tencent/msgkey.js';
-import { ephemeralReply, threadReply } from '../../replies.js';
+import { groupKey } from '../../feed/links.js';
+import { sendBody } from '../../feed/sends.js';
+import { isMsgKey, MSGKEY } from '../../kinds/msgkey.js';
+import type { ReplyChannel } from '../../recall/answers.js';
+import type { PendingRecall } from '../../recall/confirmations.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import { ephemeralReply, threadReply } from '../replies.js';
 
 import {
   answering,
