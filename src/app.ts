@@ -79,13 +79,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const store = await openStore(config, logger.child({ component: 'store' }));
   const metrics = createMetrics({
-    queueDepth: () => store.pendingCount(),
-    oldestPendingAt: () => store.oldestPendingAt(),
-    deadLetters: () => store.deadLetterCount(),
+    queueDepth: () => store.queue.pendingCount(),
+    oldestPendingAt: () => store.queue.oldestPendingAt(),
+    deadLetters: () => store.queue.deadLetterCount(),
   });
   const health = new Health({
     checkStore: () => store.check(),
-    feedProblems: feedProblems(store, options.feedBehindMs),
+    feedProblems: feedProblems(store.queue, options.feedBehindMs),
   });
   let stopping = false;
 
@@ -120,7 +120,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
   );
   const recall = new RecallService({
-    store,
+    once: store.once,
+    recallJobs: store.recallJobs,
     authorizer: new RecallAuthorizer({
       client: createPermissionClient(
         config.slack.botToken,
@@ -167,14 +168,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     shared: Boolean(config.redisUrl),
   });
   registerListeners(bolt, {
-    store,
+    once: store.once,
+    links: store.links,
     recall,
     logger: logger.child({ component: 'slack' }),
     allowedTeamIds: config.slack.allowedTeamIds,
   });
 
   const worker = new DeliveryWorker({
-    store,
+    queue: store.queue,
+    links: store.links,
     slack: createDeliveryClient(config.slack.botToken, config.slack.apiUrl, metrics, slackLog),
     channel: config.slack.moderationChannel,
     logger: logger.child({ component: 'feed' }),
@@ -189,7 +192,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const http = createHttpServer({
     webhook: createWebhookRoute({
       settings: { sdkAppId: config.tencent.sdkAppId, callbackToken: config.tencent.callbackToken },
-      store,
+      accept: (dedupeKey, event) => store.queue.enqueue(dedupeKey, event),
       metrics,
       logger: logger.child({ component: 'webhook' }),
       isStopping: () => stopping,

@@ -1,18 +1,18 @@
 import { renderEventDetails } from '../feed/render.js';
-import type { Store } from '../store/store.js';
+import type { EventQueue } from '../store/queue.js';
 
 const USAGE = 'usage: npm run dead-letters [-- list | -- replay [id…]]';
 
 /** The dead-letters command: `list` (the default) or `replay [id…]`; resolves the exit code. */
 export async function runDeadLetters(
-  store: Store,
+  queue: EventQueue,
   args: readonly string[],
   print: (line: string) => void,
 ): Promise<number> {
   const [command = 'list', ...ids] = args;
   if (command === 'list' && ids.length === 0) {
-    const total = await store.deadLetterCount();
-    const letters = await store.deadLetters(1000);
+    const total = await queue.deadLetterCount();
+    const letters = await queue.deadLetters(1000);
     print(`${total} dead letter${total === 1 ? '' : 's'}`);
     for (const letter of letters) {
       print('');
@@ -23,7 +23,7 @@ export async function runDeadLetters(
     return 0;
   }
   if (command === 'replay') {
-    const replayed = await store.replayDeadLetters(ids.length > 0 ? ids : undefined);
+    const replayed = await queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
     print(`${replayed} event${replayed === 1 ? '' : 's'} put back in the queue`);
     return 0;
   }

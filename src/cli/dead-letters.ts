@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     const config = loadConfig();
     const logger = createLogger({ level: 'warn', secrets: secretsOf(config) });
     store = await openStore(config, logger);
-    return await runDeadLetters(store, process.argv.slice(2), (line) =>
+    return await runDeadLetters(store.queue, process.argv.slice(2), (line) =>
       process.stdout.write(`${line}\n`),
     );
   } catch (error) {

@@ -3,7 +3,7 @@ import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { WebhookBody } from '../kinds/schemas.js';
 import { countOf } from '../lib/lists.js';
 import { mrkdwn, truncate } from '../slack/text.js';
-import type { QueuedEvent } from '../store/store.js';
+import type { QueuedEvent } from '../store/queue.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,

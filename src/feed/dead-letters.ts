@@ -2,11 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { inlineCode } from '../slack/text.js';
-import type { QueuedEvent, Store } from '../store/store.js';
+import type { EventQueue, QueuedEvent } from '../store/queue.js';
 import { type DeadLetterError, StoreFaultError } from './errors.js';
 
 export interface DeadLettersOptions {
-  store: Store;
+  queue: EventQueue;
   slack: WebClient;
   channel: string;
   logger: Logger;
@@ -33,8 +33,8 @@ export class DeadLetters {
 
   /** Events whose post Slack keeps refusing. */
   async setAside(eventIds: readonly string[], error: DeadLetterError): Promise<void> {
-    const { store, logger, metrics } = this.options;
-    await store.deadLetter(eventIds, error.message);
+    const { queue, logger, metrics } = this.options;
+    await queue.deadLetter(eventIds, error.message);
     metrics.deadLettered.inc({ kind: error.kind }, eventIds.length);
     logger.error('events set aside as dead letters: Slack keeps refusing their post', {
       reason: error.message,
@@ -48,12 +48,12 @@ export class DeadLetters {
    * its own (a bug it triggers): it is set aside. `false` when that cannot be told.
    */
   async setAsideIfOwn(event: QueuedEvent, error: unknown): Promise<boolean> {
-    const { store, logger, metrics } = this.options;
+    const { queue, logger, metrics } = this.options;
     if (!isOwnFailure(error)) return false;
     try {
-      await store.check();
+      await queue.check();
       const reason = `unexpected: ${error instanceof Error ? error.message : String(error)}`;
-      await store.deadLetter([event.id], reason.slice(0, 300));
+      await queue.deadLetter([event.id], reason.slice(0, 300));
       metrics.deadLettered.inc({ kind: 'unexpected' });
       logger.error('an event keeps failing on its own: set aside as a dead letter', {
         error,

@@ -1,5 +1,3 @@
-import type { Store } from '../store/store.js';
-
 /** The delivery's failures, each with a string `code` (as bolt-js's `CodedError`). */
 
 /** A job failed for a reason of its own too often: its events are set aside. */
@@ -24,11 +22,11 @@ export class StoreFaultError extends Error {
 }
 
 /**
- * The store, with every failure of it made a `StoreFaultError`: a failure that is the store's
- * is then never taken for an event's own (and never sets an event aside).
+ * A role of the store, with every failure of it made a `StoreFaultError`: a failure that is the
+ * store's is then never taken for an event's own (and never sets an event aside).
  */
-export function tagStoreFaults(store: Store): Store {
-  return new Proxy(store, {
+export function tagStoreFaults<Role extends object>(role: Role): Role {
+  return new Proxy(role, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ContextBlock } from '@slack/types';
 import type { FeedEvent } from '../kinds/schemas.js';
 import { inlineCode, mrkdwn } from '../slack/text.js';
-import type { QueuedEvent, Store } from '../store/store.js';
+import type { PostLinks } from '../store/post-links.js';
+import type { QueuedEvent } from '../store/queue.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
@@ -94,17 +95,17 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
 
 /** The post's content once `keys` of it are recalled by `withdrawal`; `undefined`: unknown post. */
 async function recalledContent(
-  store: Store,
+  links: PostLinks,
   post: LinkedPost,
   withdrawal: FeedEvent,
 ): Promise<SlackText | undefined> {
   const { link, keys } = post;
   if (!link.group) return renderRecalledNotice(link.event ?? withdrawal, withdrawal, keys[0]);
-  const record = await store.getPostLink(link.group);
+  const record = await links.getPostLink(link.group);
   if (!record?.sends) return undefined;
   // Kept first (atomically, whichever replica handles another recall of the same post), so
   // that every later update of the post keeps this one's mark.
-  const recalled = await store.addRecalled(link.group, keys);
+  const recalled = await links.addRecalled(link.group, keys);
   const account =
     withdrawal.body.CallbackCommand === 'OfficialAccount.CallbackAfterMsgWithDraw'
       ? withdrawal.body.Official_Account
@@ -137,7 +138,11 @@ function insteadNote(post: LinkedPost, reason: string): ContextBlock {
  * gets a new post instead; keys never posted get a post of their own. Each write has a step name,
  * so after a restart the writes already made are not made again.
  */
-export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: string): FeedJob {
+export function linkedWithdrawalJob(
+  queued: QueuedEvent,
+  links: PostLinks,
+  channel: string,
+): FeedJob {
   const withdrawal = queued.event;
   const write = (step: string, rest: Omit<FeedWrite, 'id' | 'step' | 'eventIds' | 'delivers'>) => ({
     id: `${queued.id}:${step}`,
@@ -167,12 +172,12 @@ export function linkedWithdrawalJob(queued: QueuedEvent, store: Store, channel: 
       const { body } = withdrawal;
       if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return;
       const keys = body.WithdrawMsgList.map((m) => m.MsgKey);
-      const { posts, unlinked } = await findLinkedPosts(store, body.Official_Account, keys);
+      const { posts, unlinked } = await findLinkedPosts(links, body.Official_Account, keys);
       for (const post of posts) {
         const { ts } = post.link;
         const instead = (reason: string) =>
           runner.run(postOf(`instead:${ts}`, post.keys, insteadNote(post, reason)), state);
-        const content = await recalledContent(store, post, withdrawal);
+        const content = await recalledContent(links, post, withdrawal);
         if (!content) {
           unlinked.push(...post.keys);
           continue;

@@ -1,4 +1,4 @@
-import type { PostAttempt, QueuedEvent } from '../store/store.js';
+import type { PostAttempt, QueuedEvent } from '../store/queue.js';
 import { StoppedError } from './errors.js';
 
 /** A recall of posted sends, waiting for its lane, with what was already done for it. */

@@ -1,5 +1,6 @@
 import type { FeedEvent } from '../kinds/schemas.js';
-import type { LinkToSave, PostAttempt, PostLink, Store } from '../store/store.js';
+import type { LinkToSave, PostLink, PostLinks } from '../store/post-links.js';
+import type { PostAttempt } from '../store/queue.js';
 import { compactSend, sendBody } from './sends.js';
 
 /** The key under which the post of a sent Official Account message is remembered. */
@@ -69,16 +70,16 @@ export interface LinkedPost {
 
 /** Where each MsgKey of an Official Channel recall was posted, grouped by post; and the rest. */
 export async function findLinkedPosts(
-  store: Store,
+  links: PostLinks,
   account: string,
   msgKeys: readonly string[],
 ): Promise<{ posts: LinkedPost[]; unlinked: string[] }> {
   const keys = [...new Set(msgKeys)];
-  const links = await Promise.all(keys.map((k) => store.getPostLink(officialPostKey(account, k))));
+  const found = await Promise.all(keys.map((k) => links.getPostLink(officialPostKey(account, k))));
   const posts = new Map<string, LinkedPost>();
   const unlinked: string[] = [];
   keys.forEach((key, i) => {
-    const link = links[i];
+    const link = found[i];
     // A post whose place is unknown cannot be updated: the recall gets a post of its own.
     if (!link?.ts) {
       unlinked.push(key);

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { countOf } from '../lib/lists.js';
-import type { QueuedEvent } from '../store/store.js';
+import type { QueuedEvent } from '../store/queue.js';
 import { renderEvent, renderEventDetails } from './render.js';
 
 /** A text file attached to a post, holding what the message could not. */

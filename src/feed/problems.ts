@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { EventQueue } from '../store/queue.js';
 
 /** An event waiting longer than this means the feed is behind (idle delivery takes ~1 s). */
 export const FEED_BEHIND_MS = 120_000;
@@ -7,10 +7,10 @@ export const FEED_BEHIND_MS = 120_000;
  * What `/healthz` reports of the feed: events waiting too long (a Slack outage, a wedged post)
  * and events set aside as dead letters. Empty when the feed is keeping up.
  */
-export function feedProblems(store: Store, behindMs = FEED_BEHIND_MS) {
+export function feedProblems(queue: EventQueue, behindMs = FEED_BEHIND_MS) {
   return async (): Promise<string[]> => {
     const reasons: string[] = [];
-    const [oldest, dead] = await Promise.all([store.oldestPendingAt(), store.deadLetterCount()]);
+    const [oldest, dead] = await Promise.all([queue.oldestPendingAt(), queue.deadLetterCount()]);
     const waitingMs = oldest === undefined ? 0 : Date.now() - oldest;
     if (waitingMs > behindMs) {
       reasons.push(

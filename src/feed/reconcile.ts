@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
 import { classifySlackError } from '../slack/errors.js';
-import type { PostAttempt } from '../store/store.js';
+import type { PostAttempt } from '../store/queue.js';
 
 /** The `event_type` of the metadata every feed post carries. */
 export const FEED_POST_EVENT_TYPE = 'recall_bot_feed_post';

@@ -4,7 +4,12 @@ import type { Logger } from '../log.js';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
 import { classifySlackError, type SlackFailure } from '../slack/errors.js';
-import { type AttemptResult, doneAttempt, type PostAttempt, type Store } from '../store/store.js';
+import {
+  type AttemptResult,
+  doneAttempt,
+  type EventQueue,
+  type PostAttempt,
+} from '../store/queue.js';
 import { DeadLetterError, StoppedError, StoreFaultError } from './errors.js';
 import type { Reconciler } from './reconcile.js';
 import { attemptOf, type FeedWrite, sendWrite } from './writes.js';
@@ -65,7 +70,7 @@ export type WriteOutcome =
   | { outcome: 'gone'; reason: string };
 
 export interface WriteRunnerOptions {
-  store: Store;
+  queue: EventQueue;
   slack: WebClient;
   reconciler: Reconciler;
   health: Health;
@@ -93,13 +98,13 @@ export class WriteRunner {
         : { outcome: 'posted', ts: recorded.ts };
     }
     let attempt = attemptOf(write, Date.now());
-    await this.storeWrite(() => this.options.store.beginAttempt(attempt));
+    await this.storeWrite(() => this.options.queue.beginAttempt(attempt));
     for (let tries = 0; ; tries++) {
       this.throwIfStopped();
       if (tries > 0) {
         // Earlier tries are known not to be in Slack: a later look starts from this one.
         const again = { ...attempt, startedAt: Date.now() };
-        await this.storeWrite(() => this.options.store.beginAttempt(again));
+        await this.storeWrite(() => this.options.queue.beginAttempt(again));
         attempt = again;
       }
       await this.confirmHeld(write);
@@ -122,7 +127,7 @@ export class WriteRunner {
             reason: failure.reason,
             events: write.eventIds.length,
           });
-          await this.storeWrite(() => this.options.store.abandonAttempt(attempt.id));
+          await this.storeWrite(() => this.options.queue.abandonAttempt(attempt.id));
           return this.run(write.fallback(failure.reason), job);
         }
         const next = await this.afterFailure(failure, write, attempt, job);
@@ -213,7 +218,7 @@ export class WriteRunner {
   private async confirmHeld(write: FeedWrite): Promise<void> {
     let held: boolean;
     try {
-      held = await this.options.store.confirmHeld(write.eventIds);
+      held = await this.options.queue.confirmHeld(write.eventIds);
     } catch (error) {
       throw new StoreFaultError('could not confirm the events are still ours', { cause: error });
     }
@@ -230,7 +235,7 @@ export class WriteRunner {
   }
 
   private async finish(attempt: PostAttempt, result: AttemptResult, job: JobState) {
-    await this.storeWrite(() => this.options.store.finishAttempt(attempt, result));
+    await this.storeWrite(() => this.options.queue.finishAttempt(attempt, result));
     job.done.set(attempt.step ?? attempt.id, doneAttempt(attempt, result));
   }
 

@@ -3,7 +3,7 @@ import { isMsgKey } from '../kinds/msgkey.js';
 import type { FeedEvent, OfficialSend } from '../kinds/schemas.js';
 import { chunk, countOf } from '../lib/lists.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
-import type { QueuedEvent } from '../store/store.js';
+import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import {
   dateToken,

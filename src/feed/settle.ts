@@ -1,5 +1,10 @@
 import type { Logger } from '../log.js';
-import { doneAttempt, type PostAttempt, type QueuedEvent, type Store } from '../store/store.js';
+import {
+  doneAttempt,
+  type EventQueue,
+  type PostAttempt,
+  type QueuedEvent,
+} from '../store/queue.js';
 import { sendLinksOfAttempt } from './links.js';
 import type { Reconciler } from './reconcile.js';
 
@@ -12,12 +17,12 @@ import type { Reconciler } from './reconcile.js';
  * released and settled again later.
  */
 export async function settleAttempts(
-  { store, logger }: { store: Store; logger: Logger },
+  { queue, logger }: { queue: EventQueue; logger: Logger },
   reconciler: Reconciler,
   events: readonly QueuedEvent[],
   unfinished: Set<string>,
 ): Promise<Map<string, PostAttempt[]>> {
-  const attempts = await store.attemptsFor(events.map((e) => e.id));
+  const attempts = await queue.attemptsFor(events.map((e) => e.id));
   const byId = new Map(events.map((e) => [e.id, e.event]));
   const done = new Map<string, PostAttempt[]>();
   for (let attempt of attempts) {
@@ -30,14 +35,14 @@ export async function settleAttempts(
             reason: lookup.reason,
           });
         }
-        await store.abandonAttempt(attempt.id);
+        await queue.abandonAttempt(attempt.id);
         continue;
       }
       logger.info('found in Slack a post the app had not recorded', { attempt: attempt.id });
       // The post may hold events this batch does not (a batch taken one by one, a lease taken
       // over): its links are made from all of them, as when it was made.
       const missing = attempt.eventIds.filter((id) => !byId.has(id));
-      for (const queued of attempt.delivers ? await store.peek(missing) : []) {
+      for (const queued of attempt.delivers ? await queue.peek(missing) : []) {
         byId.set(queued.id, queued.event);
       }
       const result = {
@@ -46,10 +51,10 @@ export async function settleAttempts(
         ack: attempt.delivers ? attempt.eventIds : [],
         links: sendLinksOfAttempt(attempt, byId, lookup.ts),
       };
-      await store.finishAttempt(attempt, result);
+      await queue.finishAttempt(attempt, result);
       attempt = doneAttempt(attempt, result);
     } else if (attempt.delivers) {
-      await store.ack(attempt.eventIds);
+      await queue.ack(attempt.eventIds);
     }
     if (attempt.delivers) {
       for (const id of attempt.eventIds) unfinished.delete(id);

@@ -3,7 +3,8 @@ import { backoffMs, sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { Health } from '../observability/health.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { PostAttempt, QueuedEvent, Store } from '../store/store.js';
+import type { PostLinks } from '../store/post-links.js';
+import type { EventQueue, PostAttempt, QueuedEvent } from '../store/queue.js';
 import { planPosts } from './batch.js';
 import { DeadLetters } from './dead-letters.js';
 import { DeadLetterError, StoppedError, tagStoreFaults } from './errors.js';
@@ -19,7 +20,8 @@ import { settleAttempts } from './settle.js';
 export { defaultRetryPolicy, type RetryPolicy } from './runner.js';
 
 export interface DeliveryWorkerOptions {
-  store: Store;
+  queue: EventQueue;
+  links: PostLinks;
   slack: WebClient;
   channel: string;
   logger: Logger;
@@ -69,7 +71,11 @@ export class DeliveryWorker {
   private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DeliveryWorkerOptions) {
-    this.options = { ...options, store: tagStoreFaults(options.store) };
+    this.options = {
+      ...options,
+      queue: tagStoreFaults(options.queue),
+      links: tagStoreFaults(options.links),
+    };
     this.retry = options.retry ?? defaultRetryPolicy;
     this.batchSize = options.batchSize ?? 5000;
     this.reconciler = new Reconciler({ ...this.options, signal: this.stopController.signal });
@@ -77,7 +83,7 @@ export class DeliveryWorker {
     this.linkedLane = new LinkedLane({
       deliver: async ({ event, done }) => {
         await this.runJob(
-          linkedWithdrawalJob(event, this.options.store, this.options.channel),
+          linkedWithdrawalJob(event, this.options.links, this.options.channel),
           done,
           [event],
         );
@@ -120,13 +126,13 @@ export class DeliveryWorker {
   }
 
   private async postsLane(): Promise<void> {
-    const { store, logger } = this.options;
+    const { queue, logger } = this.options;
     let failures = 0;
     while (!this.stopping) {
       let events: QueuedEvent[];
       try {
         // A batch that keeps failing is split up, so that one event cannot hold up the rest.
-        events = await store.claim(failures >= ISOLATE_AFTER ? 1 : this.batchSize, 500);
+        events = await queue.claim(failures >= ISOLATE_AFTER ? 1 : this.batchSize, 500);
       } catch (error) {
         logger.error('could not read the queue', { error });
         await sleep(1000, this.stopController.signal);
@@ -154,14 +160,14 @@ export class DeliveryWorker {
 
   /** Hands events back after a failure that is not theirs (the store, a lookup) and pauses. */
   private async releaseAfter(error: unknown, ids: string[], failures: number): Promise<void> {
-    const { store, logger } = this.options;
+    const { queue, logger } = this.options;
     const waitMs = backoffMs(failures - 1, this.retry.baseMs, this.retry.maxMs);
     logger.error('delivery failed; events released, will retry', {
       error,
       events: ids.length,
       retryInMs: waitMs,
     });
-    await store.release(ids).catch((releaseError: unknown) =>
+    await queue.release(ids).catch((releaseError: unknown) =>
       logger.warn('could not release events; they return after the lease', {
         error: releaseError,
       }),
@@ -207,12 +213,12 @@ export class DeliveryWorker {
    * are handed back, to be grouped per account in the next batch (never holding the round up).
    */
   private async deliverArrivedRecalls(round: Round): Promise<void> {
-    const arrived = await this.options.store.claim(this.batchSize, 0);
+    const arrived = await this.options.queue.claim(this.batchSize, 0);
     if (arrived.length === 0) return;
     for (const e of arrived) round.unfinished.add(e.id);
     const sends = arrived.filter((e) => sendBody(e.event)).map((e) => e.id);
     if (sends.length > 0) {
-      await this.options.store.release(sends);
+      await this.options.queue.release(sends);
       for (const id of sends) round.unfinished.delete(id);
     }
     const recalls = arrived.filter((e) => !sendBody(e.event));
@@ -267,7 +273,7 @@ export class DeliveryWorker {
     for (const { MsgKey } of body.WithdrawMsgList) {
       const key = officialPostKey(body.Official_Account, MsgKey);
       if (sent.has(key)) return 'to_post';
-      posted ||= Boolean(await this.options.store.getPostLink(key));
+      posted ||= Boolean(await this.options.links.getPostLink(key));
     }
     return posted ? 'posted' : undefined;
   }
@@ -282,10 +288,10 @@ export class DeliveryWorker {
     events: readonly QueuedEvent[],
     { setAside = true, maxOwnFailures }: { setAside?: boolean; maxOwnFailures?: number } = {},
   ): Promise<DeadLetterError | undefined> {
-    const { store, metrics } = this.options;
+    const { queue, metrics } = this.options;
     try {
       await job.run(this.runner, newJobState(done, maxOwnFailures));
-      if (!job.acksItself) await store.ack(job.eventIds);
+      if (!job.acksItself) await queue.ack(job.eventIds);
     } catch (error) {
       if (!(error instanceof DeadLetterError)) throw error;
       if (!setAside) return error;

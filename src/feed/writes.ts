@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { LinkToSave, PostAttempt } from '../store/store.js';
+import type { LinkToSave } from '../store/post-links.js';
+import type { PostAttempt } from '../store/queue.js';
 import { postMark } from './reconcile.js';
 
 /** The text (notification and fallback) and blocks of one Slack message. */

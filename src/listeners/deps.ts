@@ -1,10 +1,14 @@
 import type { Logger } from '../log.js';
 import type { RecallService } from '../recall/service.js';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/once.js';
+import type { PostLinks } from '../store/post-links.js';
 
 /** What the listeners need; they parse, call `recall/`, and answer — nothing more. */
 export interface ListenerDeps {
-  store: Store;
+  /** Confirmations and click locks. */
+  once: OnceStore;
+  /** The feed's posts (a Recall all button reads what its post shows). */
+  links: PostLinks;
   recall: RecallService;
   logger: Logger;
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/once.js';
 
 /** A recall cannot be undone: an unconfirmed one lapses after this long. */
 export const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
@@ -34,9 +34,9 @@ const modalKeyOf = (id: string) => `confirm-modal:${id}`;
 const isConfirmationId = (id: string) => /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(id);
 
 /** Stores what a confirmation button will do; the button carries only the returned ID. */
-export async function createConfirmation(store: Store, pending: PendingRecall): Promise<string> {
+export async function createConfirmation(once: OnceStore, pending: PendingRecall): Promise<string> {
   const id = randomUUID();
-  await store.putOnce(keyOf(id), JSON.stringify(pending), CONFIRMATION_TTL_MS);
+  await once.putOnce(keyOf(id), JSON.stringify(pending), CONFIRMATION_TTL_MS);
   return id;
 }
 
@@ -54,20 +54,20 @@ const readPending = (value: string | undefined) => readStored(pendingRecallSchem
 
 /** Reads a confirmation without using it up (to authorize the clicker first). */
 export async function peekConfirmation(
-  store: Store,
+  once: OnceStore,
   id: string,
 ): Promise<PendingRecall | undefined> {
   if (!isConfirmationId(id)) return undefined;
-  return readPending(await store.peekOnce(keyOf(id)));
+  return readPending(await once.peekOnce(keyOf(id)));
 }
 
 /** Takes a confirmation; a second click (or one after 30 minutes) gets `undefined`. */
 export async function takeConfirmation(
-  store: Store,
+  once: OnceStore,
   id: string,
 ): Promise<PendingRecall | undefined> {
   if (!isConfirmationId(id)) return undefined;
-  return readPending(await store.takeOnce(keyOf(id)));
+  return readPending(await once.takeOnce(keyOf(id)));
 }
 
 /**
@@ -75,14 +75,14 @@ export async function takeConfirmation(
  * result is unknown marked as such. Undefined when none can be retried or it cannot be stored.
  */
 export async function createRetryConfirmation(
-  store: Store,
+  once: OnceStore,
   pending: PendingRecall,
   results: readonly { msgKey: string; ok: boolean; transient: boolean; unknown: boolean }[],
   requestedBy: string,
 ): Promise<string | undefined> {
   const retryable = results.filter((r) => !r.ok && r.transient).map((r) => r.msgKey);
   if (retryable.length === 0) return undefined;
-  return createConfirmation(store, {
+  return createConfirmation(once, {
     ...pending,
     msgKeys: retryable,
     uncertain: results.filter((r) => r.unknown).map((r) => r.msgKey),
@@ -105,11 +105,11 @@ const modalMetadataSchema = z.object({ confirmation: z.string().max(64) });
 
 /** Stores a modal's confirmation; the result goes in the modal's `private_metadata`. */
 export async function createModalConfirmation(
-  store: Store,
+  once: OnceStore,
   modal: ModalConfirmation,
 ): Promise<string> {
   const id = randomUUID();
-  await store.putOnce(modalKeyOf(id), JSON.stringify(modal), CONFIRMATION_TTL_MS);
+  await once.putOnce(modalKeyOf(id), JSON.stringify(modal), CONFIRMATION_TTL_MS);
   return JSON.stringify({ confirmation: id });
 }
 
@@ -122,18 +122,18 @@ export function modalConfirmationId(privateMetadata: unknown): string | undefine
 
 /** Reads a modal's confirmation without using it up (to authorize the submitter first). */
 export async function peekModalConfirmation(
-  store: Store,
+  once: OnceStore,
   id: string,
 ): Promise<ModalConfirmation | undefined> {
   if (!isConfirmationId(id)) return undefined;
-  return readStored(modalConfirmationSchema, await store.peekOnce(modalKeyOf(id)));
+  return readStored(modalConfirmationSchema, await once.peekOnce(modalKeyOf(id)));
 }
 
 /** Takes a modal's confirmation: its first submission gets it, a replay `undefined`. */
 export async function takeModalConfirmation(
-  store: Store,
+  once: OnceStore,
   id: string,
 ): Promise<ModalConfirmation | undefined> {
   if (!isConfirmationId(id)) return undefined;
-  return readStored(modalConfirmationSchema, await store.takeOnce(modalKeyOf(id)));
+  return readStored(modalConfirmationSchema, await once.takeOnce(modalKeyOf(id)));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/once.js';
 
 /** Another replica holds the job now: this one sends nothing more of it and tells nobody. */
 export class RecallTakenOverError extends Error {
@@ -29,7 +29,7 @@ export class RecallHolds {
   private readonly owner = randomUUID();
 
   constructor(
-    private readonly store: Store,
+    private readonly once: OnceStore,
     private readonly shared: boolean,
     private readonly logger: Logger,
   ) {}
@@ -39,7 +39,7 @@ export class RecallHolds {
     if (this.held.has(id)) return false;
     this.held.add(id);
     try {
-      if (!this.shared || (await this.store.lease(leaseKey(id), this.owner, LEASE_MS))) return true;
+      if (!this.shared || (await this.once.lease(leaseKey(id), this.owner, LEASE_MS))) return true;
     } catch (error) {
       this.held.delete(id);
       throw error;
@@ -58,14 +58,14 @@ export class RecallHolds {
    * that lapsed is never taken back here: another replica may have run the job since.
    */
   async holds(id: string): Promise<boolean> {
-    return !this.shared || (await this.store.extendLease(leaseKey(id), this.owner, LEASE_MS));
+    return !this.shared || (await this.once.extendLease(leaseKey(id), this.owner, LEASE_MS));
   }
 
   /** Runs a taken job, renewing its lease, then lets go of it. */
   async run(id: string, execute: () => Promise<void>): Promise<void> {
     const renew = this.shared
       ? setInterval(() => {
-          void this.store.extendLease(leaseKey(id), this.owner, LEASE_MS).then(
+          void this.once.extendLease(leaseKey(id), this.owner, LEASE_MS).then(
             (held) => {
               if (!held) this.logger.warn('another replica took a recall over', { job: id });
             },
@@ -86,7 +86,7 @@ export class RecallHolds {
 
   async release(id: string): Promise<void> {
     this.held.delete(id);
-    if (this.shared) await this.store.unlease(leaseKey(id), this.owner).catch(() => undefined);
+    if (this.shared) await this.once.unlease(leaseKey(id), this.owner).catch(() => undefined);
   }
 
   /** The runs in progress, to wait for them when stopping. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/store.js';
+import type { RecallJobStore } from '../store/recall-jobs.js';
 import { type PendingRecall, pendingRecallSchema } from './confirmations.js';
 import type { KeyResult } from './send.js';
 
@@ -63,7 +63,7 @@ function parse<T>(schema: z.ZodType<T>, text: string): T | undefined {
  * and the audit line is posted. After a crash a job resumes where it was.
  */
 export class RecallJobs {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: RecallJobStore) {}
 
   async create(pending: PendingRecall, confirmedBy: string, id = randomUUID()): Promise<RecallJob> {
     const job: RecallJob = {

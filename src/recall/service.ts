@@ -4,7 +4,8 @@ import type { Reconciler } from '../feed/reconcile.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Store } from '../store/store.js';
+import type { OnceStore } from '../store/once.js';
+import type { RecallJobStore } from '../store/recall-jobs.js';
 import { Answers, type ReplyChannel } from './answers.js';
 import { postAuditOnce } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
@@ -18,7 +19,9 @@ import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
 export type { ReplyChannel, SlackMessage } from './answers.js';
 
 export interface RecallServiceOptions {
-  store: Store;
+  /** Confirmations (Retry failed) and the leases of running jobs. */
+  once: OnceStore;
+  recallJobs: RecallJobStore;
   authorizer: RecallAuthorizer;
   slack: WebClient;
   moderationChannel: string;
@@ -55,9 +58,9 @@ export class RecallService {
   private readonly resumer: RecallResumer;
 
   constructor(private readonly options: RecallServiceOptions) {
-    this.jobs = new RecallJobs(options.store);
+    this.jobs = new RecallJobs(options.recallJobs);
     this.answers = new Answers(options.slack);
-    this.holds = new RecallHolds(options.store, Boolean(options.shared), options.logger);
+    this.holds = new RecallHolds(options.once, Boolean(options.shared), options.logger);
     this.resumer = new RecallResumer(this.jobs, this.holds, options.logger, (state) => {
       const { job } = state;
       const log = this.logFor(job.pending, job.confirmedBy);
@@ -208,7 +211,7 @@ export class RecallService {
     });
     const summary = { account: pending.account, reason: pending.reason, results };
     const retryConfirmationId = await createRetryConfirmation(
-      this.options.store,
+      this.options.once,
       pending,
       results,
       confirmedBy,

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { RedisStore } from './redis.js';
-import { SqliteStore } from './sqlite.js';
+import { RedisStore } from './redis/store.js';
+import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './store.js';
 
 /** The store the configuration asks for: Redis when `REDIS_URL` is set, else SQLite. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webhookBodySchema } from '../../src/kinds/schemas.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { dedupeKeyOf } from '../../src/tencent/webhook/dedupe.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL, startTestApp, testEnv } from '../helpers/app.js';
@@ -40,7 +40,7 @@ async function enqueueDirectly(env: Record<string, string>, bodies: object[]): P
   const store = new SqliteStore({ dataDir: env.DATA_DIR ?? '' });
   for (const body of bodies) {
     const parsed = webhookBodySchema.parse(body);
-    await store.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
+    await store.queue.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
   }
   await store.close();
 }
@@ -99,7 +99,7 @@ describe('feed faults: nothing stalls the feed', () => {
       await sleep(500);
       expect(slack.calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
       expect(showing(slack, 'can no longer be changed')).toHaveLength(1);
-      expect(await app.store.pendingCount()).toBe(0);
+      expect(await app.store.queue.pendingCount()).toBe(0);
     },
   );
 
@@ -141,7 +141,7 @@ describe('feed faults: nothing stalls the feed', () => {
     await accepted(app.url, c2cOf('after-sends_1_1'));
     await slack.waitFor(() => showing(slack, 'after-sends_1_1').length === 1, 5_000);
     expect(Date.now() - recallAt).toBeLessThan(5_000);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
     for (const key of keys) expect(showing(slack, key), key).toHaveLength(1);
     expect(feedPosts(slack).length).toBeLessThanOrEqual(5);
   });
@@ -153,7 +153,7 @@ describe('feed faults: nothing stalls the feed', () => {
     await slack.waitFor(() => slack.calls.some((c) => c.method === 'chat.postMessage'), 2_000);
     await accepted(app.url, c2cOf('next_1_1'));
     await slack.waitFor(() => showing(slack, 'next_1_1').length === 1, 10_000);
-    await slack.waitFor(async () => (await app.store.deadLetterCount()) === 1, 5_000);
+    await slack.waitFor(async () => (await app.store.queue.deadLetterCount()) === 1, 5_000);
     const health = await healthOf(app);
     expect(health).toMatchObject({ code: 200, status: 'degraded' });
     expect(health.reasons.join(' ')).toContain('dead letter');
@@ -180,9 +180,9 @@ describe('feed faults: nothing stalls the feed', () => {
     );
     slack.refuseContaining('digest-4_1_1', 'content_blocked');
     app = await startTestApp(env);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
-    expect(await app.store.deadLetterCount()).toBe(1);
-    const [letter] = await app.store.deadLetters();
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
+    expect(await app.store.queue.deadLetterCount()).toBe(1);
+    const [letter] = await app.store.queue.deadLetters();
     expect(JSON.stringify(letter?.event)).toContain('digest-4_1_1');
     for (const key of keys.filter((k) => k !== 'digest-4_1_1')) {
       expect(showing(slack, key), key).toHaveLength(1);
@@ -203,7 +203,7 @@ describe('feed faults: nothing stalls the feed', () => {
     await accepted(app.url, c2cOf('between-accounts_1_1'));
     await slack.waitFor(() => showing(slack, 'between-accounts_1_1').length === 1, 6_000);
     expect(Date.now() - recallAt).toBeLessThan(6_000);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 60_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 60_000);
     expect(feedPosts(slack)).toHaveLength(13);
   });
 
@@ -229,7 +229,7 @@ describe('feed faults: nothing stalls the feed', () => {
     const key = '81_1_1700000001';
     await enqueueDirectly(env, [sendOf(key), withdrawalOf([key])]);
     app = await startTestApp(env);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 5_000);
     const posts = feedPosts(slack).filter((p) => visible(p).includes(key));
     expect(posts).toHaveLength(1);
     const [post] = posts;
@@ -248,11 +248,11 @@ describe('feed faults: nothing stalls the feed', () => {
     );
     slack.setFileShareDelay(1_500);
     app = await startTestApp(env);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
     const [post] = slack.messages.filter((m) => m.files?.length);
     expect(JSON.stringify(post?.blocks)).toContain('Recall all 25');
     const group = JSON.stringify(post?.blocks).match(/\\"group\\":\\"([^\\]+)\\"/)?.[1];
-    expect((await app.store.getPostLink(`group:${group}`))?.sends).toHaveLength(25);
+    expect((await app.store.links.getPostLink(`group:${group}`))?.sends).toHaveLength(25);
     await accepted(app.url, withdrawalOf([keys[3] ?? '']));
     await slack.waitFor(() => repliesTo(slack, post?.ts ?? '').length === 1, 5_000);
     expect(slack.messages.find((m) => m.ts === post?.ts)?.updated).toBe(1);

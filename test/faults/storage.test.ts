@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { freePort, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
 import { c2cOf, showing } from '../helpers/feed.js';
 import { runEntryPoint } from '../helpers/process.js';
-import { c2cEvent } from '../helpers/store-contract.js';
+import { c2cEvent } from '../helpers/store-contract/events.js';
 
 /** A small file system of its own (tmpfs), so the disk can really be filled. Needs root. */
 function smallDisk(sizeKb: number, options = ''): { dir: string; release: () => void } {
@@ -106,7 +106,7 @@ describe('storage faults: disk full and an unwritable DATA_DIR', () => {
       const after = await postWebhook(app.url, c2cOf('after-full_1_1'));
       expect(after.status).toBe(200);
       answered.push({ key: 'after-full_1_1', status: 200 });
-      await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+      await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
       await sleep(300);
       // Everything answered OK is in Slack, once; nothing answered 500 is.
       for (const { key, status } of answered) {
@@ -194,14 +194,14 @@ describe('storage faults: SQLite locked by another process', () => {
   it('answers a duplicate only once the first copy is committed; a failed first copy leaves room for the next', async () => {
     const { store, unlock } = lockedStore();
     const results = await Promise.allSettled([
-      store.enqueue('same', c2cEvent('a')),
-      store.enqueue('same', c2cEvent('a')),
+      store.queue.enqueue('same', c2cEvent('a')),
+      store.queue.enqueue('same', c2cEvent('a')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     unlock();
-    expect(await store.enqueue('same', c2cEvent('a'))).toBe(true);
-    expect(await store.enqueue('same', c2cEvent('a'))).toBe(false);
-    expect(await store.pendingCount()).toBe(1);
+    expect(await store.queue.enqueue('same', c2cEvent('a'))).toBe(true);
+    expect(await store.queue.enqueue('same', c2cEvent('a'))).toBe(false);
+    expect(await store.queue.pendingCount()).toBe(1);
     await store.close();
   });
 
@@ -214,8 +214,8 @@ describe('storage faults: SQLite locked by another process', () => {
     const hostile = { ...c2cEvent('deep'), extra: nested } as unknown as ReturnType<
       typeof c2cEvent
     >;
-    await expect(store.enqueue('deep', hostile)).rejects.toThrow();
-    expect(await store.enqueue('deep', c2cEvent('deep'))).toBe(true);
+    await expect(store.queue.enqueue('deep', hostile)).rejects.toThrow();
+    expect(await store.queue.enqueue('deep', c2cEvent('deep'))).toBe(true);
     await store.close();
   });
 });

@@ -102,7 +102,10 @@ describe('hostile text in webhooks: the feed pings, links, forges and hides noth
   );
 
   it('shows them all, inert', async () => {
-    await fakes.slack.waitFor(async () => (await running.app.store.pendingCount()) === 0, 30_000);
+    await fakes.slack.waitFor(
+      async () => (await running.app.store.queue.pendingCount()) === 0,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(fakes.slack.messages.length).toBeGreaterThan(0);
     for (const message of fakes.slack.messages) {

@@ -192,7 +192,7 @@ describe('hostile requests to /slack/events: refused before Bolt, changing nothi
     await new Promise((r) => setTimeout(r, 300));
     expect(fakes.slack.messages).toHaveLength(0);
     expect(fakes.tencent.calls).toHaveLength(0);
-    expect(await running.app.store.pendingCount()).toBe(0);
+    expect(await running.app.store.queue.pendingCount()).toBe(0);
     expect((await fetch(`${running.app.url}/healthz`)).status).toBe(200);
   });
 });

@@ -314,7 +314,7 @@ describe('hostile webhooks: every one gets its documented answer and changes not
   });
 
   it('stored, posted and sent nothing, and is up', async () => {
-    expect(await running.app.store.pendingCount()).toBe(0);
+    expect(await running.app.store.queue.pendingCount()).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(fakes.slack.messages).toHaveLength(0);
     expect(fakes.tencent.calls).toHaveLength(0);

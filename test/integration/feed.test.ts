@@ -127,7 +127,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(res).toEqual({ status: 200, json: OK });
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.messages).toHaveLength(0);
-    expect(await app.store.pendingCount()).toBe(0);
+    expect(await app.store.queue.pendingCount()).toBe(0);
   });
 
   it.each([
@@ -144,7 +144,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(res.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 1 });
     expect(String(res.json.ErrorInfo).length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await app.store.pendingCount()).toBe(0);
+    expect(await app.store.queue.pendingCount()).toBe(0);
     expect(slack.messages).toHaveLength(0);
   });
 
@@ -193,7 +193,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     }
     const answers = (await Promise.all(sends)) as { status: number }[];
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 60_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 60_000);
     const posts = slack.messages.length;
     expect(posts).toBeLessThanOrEqual(60);
     for (const key of keys) {
@@ -236,7 +236,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(slack.messages).toHaveLength(0);
     slack.setOutage('none');
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 10_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
     for (let i = 0; i < 5; i++) {
       expect(slack.messages.filter((m) => visible(m).includes(`outage-${i}`))).toHaveLength(1);
     }

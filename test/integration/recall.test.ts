@@ -468,7 +468,7 @@ describe('recall from Slack', () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     slack.setOutage('none');
-    await slack.waitFor(async () => (await app.store.pendingCount()) === 0, 5_000);
+    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 5_000);
     const [post] = slack.messages.filter((m) =>
       JSON.stringify(m.blocks).includes('feed_recall_all'),
     );

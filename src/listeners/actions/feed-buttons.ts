@@ -92,7 +92,7 @@ async function recallIfAllowed(
   }
   if (!(await deps.recall.run({ ...pending, msgKeys: taken.msgKeys }, payload.user.id, reply))) {
     // Nothing was started: the buttons are free for the next try.
-    await Promise.all(taken.locks.map((lock) => deps.store.takeOnce(lock).catch(() => undefined)));
+    await Promise.all(taken.locks.map((lock) => deps.once.takeOnce(lock).catch(() => undefined)));
   }
 }
 
@@ -116,18 +116,18 @@ async function takeLocks(
   deps: ListenerDeps,
   request: FeedRequest,
 ): Promise<{ locks: string[]; msgKeys: string[] } | undefined> {
-  if (!(await deps.store.acquire(request.lock, FEED_CLICK_LOCK_MS))) return undefined;
+  if (!(await deps.once.acquire(request.lock, FEED_CLICK_LOCK_MS))) return undefined;
   if (!request.perKey) return { locks: [request.lock], msgKeys: request.msgKeys };
   const locks = [request.lock];
   const msgKeys: string[] = [];
   for (const key of request.msgKeys) {
     const lock = keyLock(request.account, key);
-    if (!(await deps.store.acquire(lock, FEED_CLICK_LOCK_MS))) continue;
+    if (!(await deps.once.acquire(lock, FEED_CLICK_LOCK_MS))) continue;
     locks.push(lock);
     msgKeys.push(key);
   }
   if (msgKeys.length > 0) return { locks, msgKeys };
-  await deps.store.takeOnce(request.lock).catch(() => undefined);
+  await deps.once.takeOnce(request.lock).catch(() => undefined);
   return undefined;
 }
 
@@ -161,11 +161,11 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       await refuseClick(deps, body, client, 'feed recall-all');
       return;
     }
-    let record: Awaited<ReturnType<ListenerDeps['store']['getPostLink']>>;
+    let record: Awaited<ReturnType<ListenerDeps['links']['getPostLink']>>;
     let recalled: Set<string>;
     try {
-      record = await deps.store.getPostLink(groupKey(value.group));
-      recalled = new Set(await deps.store.addRecalled(groupKey(value.group), []));
+      record = await deps.links.getPostLink(groupKey(value.group));
+      recalled = new Set(await deps.links.addRecalled(groupKey(value.group), []));
     } catch (error) {
       deps.logger.error('a feed Recall all button failed', { error });
       await threadReply(client, where.channel, where.postTs)

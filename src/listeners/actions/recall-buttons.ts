@@ -35,9 +35,9 @@ export function confirmedRecallButton(deps: ListenerDeps) {
     }
     await answering(deps, reply, 'a recall confirmation', async () => {
       // Authorized before it is used up: a refused click leaves it for someone who may recall.
-      const stored = await peekConfirmation(deps.store, id);
+      const stored = await peekConfirmation(deps.once, id);
       if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
-      const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.store, id));
+      const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.once, id));
       if (!pending) {
         // Beside the message, never over it: it may hold the results of the click that used it.
         await tellPerson(body, client, EXPIRED, deps.logger);
@@ -66,13 +66,13 @@ export function cancelRecallButton(deps: ListenerDeps) {
     }
     await answering(deps, reply, 'a recall cancellation', async () => {
       // Only the person who asked may drop what they asked for; anybody else changes nothing.
-      const stored = await peekConfirmation(deps.store, id);
+      const stored = await peekConfirmation(deps.once, id);
       if (stored && stored.requestedBy !== payload.user.id) {
         const text = `:no_entry: Only <@${stored.requestedBy}>, who asked for this recall, can cancel it. Nothing was changed.`;
         await tellPerson(body, client, text, deps.logger);
         return;
       }
-      const pending = stored && (await takeConfirmation(deps.store, id));
+      const pending = stored && (await takeConfirmation(deps.once, id));
       await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
     });
   };

@@ -55,7 +55,7 @@ export function recallCommand(deps: ListenerDeps) {
         try {
           // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
           const privateMetadata = await withTimeout(
-            createModalConfirmation(deps.store, { requestedBy: payload.user_id, origin }),
+            createModalConfirmation(deps.once, { requestedBy: payload.user_id, origin }),
             STORE_DEADLINE_MS,
             "the form's confirmation was not stored",
           );
@@ -76,7 +76,7 @@ export function recallCommand(deps: ListenerDeps) {
         let id: string;
         try {
           id = await withTimeout(
-            createConfirmation(deps.store, {
+            createConfirmation(deps.once, {
               ...parsed.request,
               requestedBy: payload.user_id,
               origin,

@@ -20,7 +20,7 @@ const UNREADABLE =
   ':warning: That shortcut could not be read, so nothing was done. Try it again, or use `/recall`.';
 
 /** The `recall_messages` message shortcut: read the message, open the modal filled in. */
-export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger' | 'store'>) {
+export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger' | 'once'>) {
   return async ({ shortcut, ack, client }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const payload = shortcutSchema.safeParse(shortcut);
@@ -41,7 +41,7 @@ export function recallMessagesShortcut(deps: Pick<ListenerDeps, 'logger' | 'stor
 async function openFilledModal(
   payload: z.infer<typeof shortcutSchema>,
   client: AllMiddlewareArgs['client'],
-  deps: Pick<ListenerDeps, 'store'>,
+  deps: Pick<ListenerDeps, 'once'>,
 ): Promise<void> {
   const { accounts, msgKeys } = extractRecallTargets(messageTexts(payload.message));
   const note =
@@ -52,7 +52,7 @@ async function openFilledModal(
         : undefined;
   // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
   const privateMetadata = await withTimeout(
-    createModalConfirmation(deps.store, {
+    createModalConfirmation(deps.once, {
       requestedBy: payload.user.id,
       origin: { kind: 'shortcut', channel: payload.channel?.id },
     }),
@@ -67,7 +67,7 @@ async function openFilledModal(
 
 export const RECALL_SHORTCUT_ID = 'recall_messages';
 
-export function register(app: App, deps: Pick<ListenerDeps, 'logger' | 'store'>): void {
+export function register(app: App, deps: Pick<ListenerDeps, 'logger' | 'once'>): void {
   app.shortcut(
     { callback_id: RECALL_SHORTCUT_ID, type: 'message_action' },
     recallMessagesShortcut(deps),

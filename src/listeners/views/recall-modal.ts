@@ -75,7 +75,7 @@ export function recallModalSubmission(deps: ListenerDeps) {
     try {
       // Slack waits 3 s for this answer.
       modal = await withTimeout(
-        peekModalConfirmation(deps.store, id),
+        peekModalConfirmation(deps.once, id),
         STORE_DEADLINE_MS,
         'the form was not read',
       );
@@ -99,7 +99,7 @@ export function recallModalSubmission(deps: ListenerDeps) {
     const pending = { ...result.request, requestedBy: user, origin: modal.origin };
     try {
       if (!(await deps.recall.authorize(user, reply, pending)).allowed) return;
-      if (!(await takeModalConfirmation(deps.store, id))) {
+      if (!(await takeModalConfirmation(deps.once, id))) {
         // Beside the first submission's results, never over them.
         const text = `:warning: ${ALREADY_SUBMITTED}`;
         if (modal.origin.kind === 'command')

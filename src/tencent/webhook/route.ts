@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyBudget, BodyError, readBody } from '../../http/body.js';
-import { isHandledCommand } from '../../kinds/schemas.js';
+import { type FeedEvent, isHandledCommand } from '../../kinds/schemas.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../observability/metrics.js';
-import type { Store } from '../../store/store.js';
 import { WebhookError } from './errors.js';
 import {
   MAX_BODY_BYTES,
@@ -32,7 +31,12 @@ function fail(res: ServerResponse, status: number, reason: string): void {
 
 export interface WebhookRouteOptions {
   settings: WebhookSettings;
-  store: Store;
+  /**
+   * Commits an accepted event durably, resolving once it is committed: `false` when an event of
+   * the same dedupe key was accepted before (a duplicate: nothing stored). A rejection is
+   * answered 500, so Tencent sends the event again.
+   */
+  accept: (dedupeKey: string, event: FeedEvent) => Promise<boolean>;
   metrics: Metrics;
   logger: Logger;
   isStopping: () => boolean;
@@ -45,7 +49,7 @@ export interface WebhookRouteOptions {
  * durable before Tencent hears OK. Delivery to Slack happens later, in the worker.
  */
 export function createWebhookRoute(options: WebhookRouteOptions) {
-  const { settings, store, metrics, logger } = options;
+  const { settings, accept, metrics, logger } = options;
   // Labels from a fixed set: anybody can send any CallbackCommand, and every value would stay.
   const count = (command: string, outcome: string) =>
     metrics.webhooks.inc({ command: isHandledCommand(command) ? command : 'other', outcome });
@@ -102,7 +106,7 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
         return;
       }
       try {
-        const stored = await store.enqueue(outcome.dedupeKey, outcome.event);
+        const stored = await accept(outcome.dedupeKey, outcome.event);
         count(outcome.command, stored ? 'accepted' : 'duplicate');
       } catch (error) {
         logger.error('could not store a webhook event', { error, command: outcome.command });

@@ -9,7 +9,7 @@ import {
 import { FEED_RECALL_ALL_ACTION_ID } from '../../../src/feed/sends.js';
 import { feedEventSchema, type WebhookBody } from '../../../src/kinds/schemas.js';
 import { inlineCode } from '../../../src/slack/text.js';
-import type { QueuedEvent } from '../../../src/store/store.js';
+import type { QueuedEvent } from '../../../src/store/queue.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
 import { samples } from '../../helpers/tencent-samples.js';
 

@@ -4,7 +4,7 @@ import { postMark, Reconciler } from '../../../src/feed/reconcile.js';
 import { silentLogger } from '../../../src/log.js';
 import { Health } from '../../../src/observability/health.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import type { PostAttempt } from '../../../src/store/store.js';
+import type { PostAttempt } from '../../../src/store/queue.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 
 const CHANNEL = 'CFEED00001';

@@ -10,7 +10,7 @@ import { webhookBodySchema } from '../../../src/kinds/schemas.js';
 import { silentLogger } from '../../../src/log.js';
 import { Health } from '../../../src/observability/health.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import { dedupeKeyOf } from '../../../src/tencent/webhook/dedupe.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 import { CHANNEL } from '../../helpers/app.js';
@@ -33,9 +33,9 @@ describe('settleAttempts', () => {
     const keys = ['1_1_1', '2_1_1', '3_1_1'];
     for (const key of keys) {
       const body = webhookBodySchema.parse(sendOf(key));
-      await store.enqueue(dedupeKeyOf(body), { body, receivedAt: Date.now() });
+      await store.queue.enqueue(dedupeKeyOf(body), { body, receivedAt: Date.now() });
     }
-    const events = await store.claim(10, 0);
+    const events = await store.queue.claim(10, 0);
     const attempt = {
       id: 'group-post-1',
       eventIds: events.map((e) => e.id),
@@ -45,17 +45,17 @@ describe('settleAttempts', () => {
       state: 'started' as const,
       startedAt: Date.now(),
     };
-    await store.beginAttempt(attempt);
+    await store.queue.beginAttempt(attempt);
     // Slack took the post; the app was killed before it heard back.
     const posted = await client.chat.postMessage({
       channel: CHANNEL,
       text: '3 sent',
       metadata: postMark(attempt.id),
     });
-    await store.release(events.map((e) => e.id));
+    await store.queue.release(events.map((e) => e.id));
 
     // After the restart the batch holds only the first of the post's events.
-    const [first] = await store.claim(1, 0);
+    const [first] = await store.queue.claim(1, 0);
     const unfinished = new Set([first?.id ?? '']);
     const health = new Health({ checkStore: async () => {} });
     const reconciler = new Reconciler({
@@ -66,18 +66,20 @@ describe('settleAttempts', () => {
       metrics: createMetrics(),
     });
     await settleAttempts(
-      { store, logger: silentLogger },
+      { queue: store.queue, logger: silentLogger },
       reconciler,
       first ? [first] : [],
       unfinished,
     );
 
     expect(unfinished.size).toBe(0);
-    expect(await store.pendingCount()).toBe(0);
+    expect(await store.queue.pendingCount()).toBe(0);
     expect(slack.messages).toHaveLength(1);
-    expect((await store.getPostLink(groupKey(attempt.id)))?.sends).toHaveLength(3);
+    expect((await store.links.getPostLink(groupKey(attempt.id)))?.sends).toHaveLength(3);
     for (const key of keys) {
-      expect(await store.getPostLink(officialPostKey(sendOf(key).Official_Account, key))).toEqual({
+      expect(
+        await store.links.getPostLink(officialPostKey(sendOf(key).Official_Account, key)),
+      ).toEqual({
         channel: CHANNEL,
         ts: posted.ts,
         group: groupKey(attempt.id),

@@ -8,8 +8,10 @@ import { silentLogger } from '../../../src/log.js';
 import { Health } from '../../../src/observability/health.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { createDeliveryClient } from '../../../src/slack/web-client.js';
-import { RedisStore } from '../../../src/store/redis.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { PostLink, PostLinks } from '../../../src/store/post-links.js';
+import type { EventQueue } from '../../../src/store/queue.js';
+import { RedisStore } from '../../../src/store/redis/store.js';
+import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import type { Store } from '../../../src/store/store.js';
 import { dedupeKeyOf } from '../../../src/tencent/webhook/dedupe.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
@@ -17,18 +19,18 @@ import { CHANNEL } from '../../helpers/app.js';
 import { c2cOf, sendOf, showing, withdrawalOf } from '../../helpers/feed.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 
-type Faults = Partial<Record<keyof Store, number>>;
+type Faults = Partial<Record<keyof EventQueue | keyof PostLinks, number>>;
 
-/** The store, with the next calls of some methods failing (a lock, a Redis refusing a command). */
-function faulty(store: Store, faults: Faults): Store {
-  return new Proxy(store, {
+/** A role of the store, with the next calls of some methods failing (a lock, a Redis refusing a command). */
+function faulty<Role extends object>(role: Role, faults: Faults): Role {
+  return new Proxy(role, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        const left = faults[prop as keyof Store] ?? 0;
+        const left = faults[prop as keyof Faults] ?? 0;
         if (left > 0) {
-          faults[prop as keyof Store] = left - 1;
+          faults[prop as keyof Faults] = left - 1;
           return Promise.reject(new Error(`injected failure of ${String(prop)}`));
         }
         return value.apply(target, args);
@@ -75,7 +77,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
   });
   beforeEach(async () => {
     slack.reset();
-    for (const key of Object.keys(faults)) delete faults[key as keyof Store];
+    for (const key of Object.keys(faults)) delete faults[key as keyof Faults];
     ({ store, cleanup } = await open());
   });
   afterEach(async () => {
@@ -84,10 +86,15 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     await cleanup();
   });
 
-  function startWorker(seen: Store = faulty(store, faults)): void {
+  function startWorker(
+    seen: Pick<Store, 'queue' | 'links'> = {
+      queue: faulty(store.queue, faults),
+      links: faulty(store.links, faults),
+    },
+  ): void {
     const metrics = createMetrics();
     worker = new DeliveryWorker({
-      store: seen,
+      ...seen,
       slack: createDeliveryClient('xoxb-test-token', slack.apiUrl, metrics),
       channel: CHANNEL,
       logger: silentLogger,
@@ -100,7 +107,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
 
   async function enqueue(body: Record<string, unknown>): Promise<void> {
     const parsed = webhookBodySchema.parse(body);
-    await store.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
+    await store.queue.enqueue(dedupeKeyOf(parsed), { body: parsed, receivedAt: Date.now() });
   }
 
   it('is released at once when a link lookup fails, and delivered once the store answers', async () => {
@@ -110,7 +117,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     startWorker();
     await slack.waitFor(() => showing(slack, 'beside_1_1').length === 1, 5_000);
     await slack.waitFor(() => showing(slack, '1_1_1').length === 1, 5_000);
-    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
+    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
     expect(faults.getPostLink).toBe(0);
   });
 
@@ -118,14 +125,14 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     faults.finishAttempt = 7;
     await enqueue(c2cOf('unrecorded_1_1'));
     startWorker();
-    await slack.waitFor(async () => (await store.pendingCount()) === 0, 10_000);
+    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 10_000);
     expect(faults.finishAttempt).toBe(0);
     expect(showing(slack, 'unrecorded_1_1')).toHaveLength(1);
     expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
   });
 
   it('sets aside an event that keeps failing on its own, and delivers the rest', async () => {
-    const poisoned = faulty(store, {});
+    const poisoned = faulty(store.links, {});
     const getPostLink = poisoned.getPostLink.bind(poisoned);
     // The store answers, but what it holds for one event makes delivering it throw (a bug that
     // one event triggers, every time).
@@ -133,20 +140,20 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
       get: () => {
         throw new TypeError('boom');
       },
-    }) as Awaited<ReturnType<Store['getPostLink']>>;
+    }) as PostLink;
     poisoned.getPostLink = (key) =>
       key.includes('poison') ? Promise.resolve(broken) : getPostLink(key);
     await enqueue(withdrawalOf(['poison_1_1']));
     for (let i = 0; i < 3; i++) await enqueue(c2cOf(`fine-${i}_1_1`));
-    startWorker(poisoned);
+    startWorker({ queue: store.queue, links: poisoned });
     await slack.waitFor(
       () => [0, 1, 2].every((i) => showing(slack, `fine-${i}_1_1`).length === 1),
       10_000,
     );
-    await slack.waitFor(async () => (await store.deadLetterCount()) === 1, 15_000);
-    const [letter] = await store.deadLetters();
+    await slack.waitFor(async () => (await store.queue.deadLetterCount()) === 1, 15_000);
+    const [letter] = await store.queue.deadLetters();
     expect(letter?.reason).toContain('unexpected: boom');
-    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
+    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
   });
 
   it('never takes a failing store for an event of its own', async () => {
@@ -154,7 +161,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     await enqueue(withdrawalOf(['3_1_1']));
     startWorker();
     await slack.waitFor(() => showing(slack, '3_1_1').length === 1, 20_000);
-    expect(await store.deadLetterCount()).toBe(0);
+    expect(await store.queue.deadLetterCount()).toBe(0);
   });
 
   it('is released when its recorded writes cannot be read, and delivered after', async () => {
@@ -162,7 +169,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     await enqueue(sendOf('2_1_1'));
     startWorker();
     await slack.waitFor(() => showing(slack, '2_1_1').length === 1, 5_000);
-    await slack.waitFor(async () => (await store.pendingCount()) === 0, 5_000);
+    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
     expect(showing(slack, '2_1_1')).toHaveLength(1);
   });
 });

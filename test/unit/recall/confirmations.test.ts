@@ -11,7 +11,7 @@ import {
   takeConfirmation,
   takeModalConfirmation,
 } from '../../../src/recall/confirmations.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import { SqliteStore } from '../../../src/store/sqlite/store.js';
 
 describe('confirmations', () => {
   let dir: string;
@@ -32,33 +32,33 @@ describe('confirmations', () => {
   };
 
   it("takes a modal's confirmation once, after any number of reads", async () => {
-    const metadata = await createModalConfirmation(store, { requestedBy: 'U1', origin });
+    const metadata = await createModalConfirmation(store.once, { requestedBy: 'U1', origin });
     const id = modalConfirmationId(metadata) ?? '';
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await peekModalConfirmation(store, id)).toEqual({ requestedBy: 'U1', origin });
-    expect(await peekModalConfirmation(store, id)).toBeDefined();
+    expect(await peekModalConfirmation(store.once, id)).toEqual({ requestedBy: 'U1', origin });
+    expect(await peekModalConfirmation(store.once, id)).toBeDefined();
     const taken = await Promise.all([
-      takeModalConfirmation(store, id),
-      takeModalConfirmation(store, id),
+      takeModalConfirmation(store.once, id),
+      takeModalConfirmation(store.once, id),
     ]);
     expect(taken.filter(Boolean)).toHaveLength(1);
-    expect(await peekModalConfirmation(store, id)).toBeUndefined();
+    expect(await peekModalConfirmation(store.once, id)).toBeUndefined();
   });
 
   it('keeps modal and button confirmations apart: one ID is never the other', async () => {
-    const buttonId = await createConfirmation(store, {
+    const buttonId = await createConfirmation(store.once, {
       account: '@TOA#_A',
       msgKeys: ['1_1_1'],
       requestedBy: 'U1',
       origin,
     });
-    expect(await peekModalConfirmation(store, buttonId)).toBeUndefined();
-    expect(await takeModalConfirmation(store, buttonId)).toBeUndefined();
+    expect(await peekModalConfirmation(store.once, buttonId)).toBeUndefined();
+    expect(await takeModalConfirmation(store.once, buttonId)).toBeUndefined();
     const modalId = modalConfirmationId(
-      await createModalConfirmation(store, { requestedBy: 'U1', origin }),
+      await createModalConfirmation(store.once, { requestedBy: 'U1', origin }),
     );
-    expect(await peekConfirmation(store, modalId ?? '')).toBeUndefined();
-    expect(await takeConfirmation(store, buttonId)).toBeDefined();
+    expect(await peekConfirmation(store.once, modalId ?? '')).toBeUndefined();
+    expect(await takeConfirmation(store.once, buttonId)).toBeDefined();
   });
 
   it.each<[string, unknown]>([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.js';
 import { RecallHolds, RecallTakenOverError } from '../../../src/recall/holds.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import { SqliteStore } from '../../../src/store/sqlite/store.js';
 
 describe('RecallHolds', () => {
   const dir = mkdtempSync(join(tmpdir(), 'recall-bot-holds-'));
@@ -15,7 +15,7 @@ describe('RecallHolds', () => {
   });
 
   it('runs a job once per process, and lets go of it when the run ends', async () => {
-    const holds = new RecallHolds(store, false, silentLogger);
+    const holds = new RecallHolds(store.once, false, silentLogger);
     expect(await holds.take('j1')).toBe(true);
     expect(await holds.take('j1')).toBe(false);
     let ran = 0;
@@ -27,8 +27,8 @@ describe('RecallHolds', () => {
   });
 
   it('with a shared store, lets one instance hold a job until it lets go', async () => {
-    const a = new RecallHolds(store, true, silentLogger);
-    const b = new RecallHolds(store, true, silentLogger);
+    const a = new RecallHolds(store.once, true, silentLogger);
+    const b = new RecallHolds(store.once, true, silentLogger);
     expect(await a.take('j2')).toBe(true);
     expect(await b.take('j2')).toBe(false);
     await expect(a.confirm('j2')).resolves.toBeUndefined();
@@ -38,8 +38,8 @@ describe('RecallHolds', () => {
   });
 
   it('never takes a job back once it let go of it: another replica may have run it since', async () => {
-    const a = new RecallHolds(store, true, silentLogger);
-    const b = new RecallHolds(store, true, silentLogger);
+    const a = new RecallHolds(store.once, true, silentLogger);
+    const b = new RecallHolds(store.once, true, silentLogger);
     expect(await a.take('j3')).toBe(true);
     // A's lease went (lapsed, or A let go); B ran the job and finished it.
     await a.release('j3');

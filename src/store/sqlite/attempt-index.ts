@@ -1,4 +1,4 @@
-import type { PostAttempt } from './store.js';
+import type { PostAttempt } from '../queue.js';
 
 /**
  * The writes recorded and not yet settled, kept in memory beside their table (one process owns

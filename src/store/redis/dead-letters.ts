@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { feedEventSchema } from '../../kinds/schemas.js';
+import { chunk } from '../../lib/lists.js';
+import type { DeadLetter } from '../queue.js';
+import type { RedisConnection } from './connection.js';
+import { compareStreamIds, IDS_PER_SCRIPT, streamIds } from './entries.js';
+import { GROUP } from './group.js';
+
+const deadRecordSchema = z.object({
+  payload: z.string(),
+  reason: z.string(),
+  at: z.number(),
+});
+
+/**
+ * Dead letters: entries moved out of the stream into a hash (by their stream ID), with the
+ * reason, until they are replayed at the end of the stream.
+ */
+export class RedisDeadLetters {
+  constructor(private readonly connection: RedisConnection) {}
+
+  /** Resolves the IDs that could name entries (those no longer held). */
+  async setAside(ids: readonly string[], reason: string): Promise<string[]> {
+    const { redis, keys } = this.connection;
+    const valid = streamIds(ids);
+    for (const part of chunk(valid, IDS_PER_SCRIPT)) {
+      await redis.deadLetterEvents(
+        keys.stream,
+        keys.dead,
+        GROUP,
+        reason.slice(0, 500),
+        this.connection.now(),
+        ...part,
+      );
+    }
+    return valid;
+  }
+
+  async list(limit: number): Promise<DeadLetter[]> {
+    const all = await this.connection.redis.hgetall(this.connection.keys.dead);
+    const out: DeadLetter[] = [];
+    for (const [id, stored] of Object.entries(all)) {
+      const parsed = deadRecordSchema.safeParse(JSON.parse(stored));
+      if (!parsed.success) continue;
+      const event = feedEventSchema.safeParse(JSON.parse(parsed.data.payload));
+      if (!event.success) continue;
+      out.push({ id, event: event.data, reason: parsed.data.reason, at: parsed.data.at });
+    }
+    return out.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
+  }
+
+  count(): Promise<number> {
+    return this.connection.redis.hlen(this.connection.keys.dead);
+  }
+
+  async replay(ids?: readonly string[]): Promise<number> {
+    const { redis, keys } = this.connection;
+    const all = ids ?? (await redis.hkeys(keys.dead));
+    let replayed = 0;
+    // A script a chunk: each one blocks Redis while it runs.
+    for (const part of chunk(all, IDS_PER_SCRIPT)) {
+      replayed += await redis.replayDeadLetters(
+        keys.stream,
+        keys.dead,
+        keys.attemptsByEvent,
+        keys.attempts,
+        ...part,
+      );
+    }
+    return replayed;
+  }
+}

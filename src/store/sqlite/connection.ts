@@ -1,0 +1,54 @@
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './schema.js';
+import { SqliteWriter } from './writer.js';
+
+/** How long a write may wait for a lock held by another process (Tencent waits 2 s for OK). */
+const BUSY_TIMEOUT_MS = 1_500;
+
+/**
+ * The SQLite file every role of the embedded store shares: reads on this thread (`db`), every
+ * write through the one writer thread (`writer`), so a transaction is atomic against all others.
+ */
+export class SqliteConnection {
+  readonly db: Database.Database;
+  readonly writer: SqliteWriter;
+  closed = false;
+
+  constructor(
+    dataDir: string,
+    readonly now: () => number = Date.now,
+  ) {
+    const { db, file } = openDatabase(dataDir, this.now());
+    this.db = db;
+    this.writer = new SqliteWriter(file, BUSY_TIMEOUT_MS);
+  }
+
+  /** Throws when the file cannot be read or written (the writer thread stopped, a full disk). */
+  async check(): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    if (this.writer.problem) throw this.writer.problem;
+    this.db.prepare('SELECT 1').get();
+    try {
+      await this.writer.transaction([{ sql: WRITE_PROBE_SQL, params: [this.now()] }]);
+    } catch (error) {
+      throw new Error(`cannot write to DATA_DIR: ${explainStorageError(error)}`, { cause: error });
+    }
+  }
+
+  /** Stops the writer thread (after the writes sent to it) and closes the file. */
+  async close(): Promise<void> {
+    await this.writer.close();
+    this.db.close();
+  }
+}
+
+/** A stored JSON value, if it still parses as `schema` (else undefined: skipped, never thrown). */
+export function readJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
