@@ -57,6 +57,8 @@ const COMMANDS: Record<keyof ScriptCommands, { files: readonly string[]; numberO
 
 export interface LoadedScript {
   name: keyof ScriptCommands;
+  /** The files it was read from (names without `.lua`), in order. */
+  files: readonly string[];
   lua: string;
   numberOfKeys?: number;
 }
@@ -65,6 +67,7 @@ export interface LoadedScript {
 export function loadScripts(): LoadedScript[] {
   return Object.entries(COMMANDS).map(([name, { files, numberOfKeys }]) => ({
     name: name as keyof ScriptCommands,
+    files,
     lua: files.map((file) => readFileSync(new URL(`${file}.lua`, LUA_DIR), 'utf8')).join('\n'),
     ...(numberOfKeys === undefined ? {} : { numberOfKeys }),
   }));

@@ -1,7 +1,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConsumerGroup, GROUP } from '../../../../src/store/redis/group.js';
+import { HeldEntries } from '../../../../src/store/redis/held.js';
 import { testRedisUrl } from '../../../helpers/redis.js';
-import { eventually, fill, sleep, useReplicas } from '../../../helpers/redis-store.js';
+import {
+  eventually,
+  fill,
+  sleep,
+  testConnection,
+  useReplicas,
+} from '../../../helpers/redis-store.js';
 
 describe('HeldEntries: the heartbeat of what a replica holds', () => {
   const { prefix, replica, proxy } = useReplicas();
@@ -59,5 +67,37 @@ describe('HeldEntries: the heartbeat of what a replica holds', () => {
     expect(await holder.queue.claim(10, 0)).toEqual([]);
     await holder.queue.ack(held.map((e) => e.id));
     expect(await other.queue.pendingCount()).toBe(0);
+  });
+
+  it('confirms only what it still owns, and hands back what it releases at once', async () => {
+    const { connection, close } = await testConnection({ prefix: prefix() });
+    await new ConsumerGroup(connection).create();
+    const stream = `${prefix()}events`;
+    const [first, second] = [
+      await raw.xadd(stream, '*', 'n', '1'),
+      await raw.xadd(stream, '*', 'n', '2'),
+    ];
+    await raw.xreadgroup('GROUP', GROUP, 'mine', 'COUNT', 10, 'STREAMS', stream, '>');
+    const held = new HeldEntries(connection, 'mine', 60_000);
+    try {
+      for (const id of [first, second]) held.add(id ?? '');
+      expect(await held.confirm([first ?? ''])).toBe(true);
+      expect(await held.confirm(['0-1'])).toBe(false);
+      // Another replica took the first over: it is no longer this one's, and is forgotten.
+      await raw.xclaim(stream, GROUP, 'theirs', 0, first ?? '');
+      expect(await held.confirm([first ?? ''])).toBe(false);
+      expect(held.has(first ?? '')).toBe(false);
+      await held.release([second ?? '']);
+      expect(held.has(second ?? '')).toBe(false);
+      const [pending] = (await raw.xpending(stream, GROUP, second ?? '', second ?? '', 1)) as [
+        string,
+        string,
+        number,
+      ][];
+      expect(pending?.[2]).toBeGreaterThan(300 * 24 * 60 * 60 * 1000);
+    } finally {
+      await held.releaseAll();
+      await close();
+    }
   });
 });

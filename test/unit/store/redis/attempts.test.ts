@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostAttempt } from '../../../../src/store/queue.js';
+import { RedisAttempts } from '../../../../src/store/redis/attempts.js';
+import type { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { ConsumerGroup } from '../../../../src/store/redis/group.js';
+import { testRedisUrl } from '../../../helpers/redis.js';
+import { testConnection, testPrefixes } from '../../../helpers/redis-store.js';
+
+const attempt = (id: string, eventIds: string[]): PostAttempt => ({
+  id,
+  eventIds,
+  kind: 'message',
+  channel: 'C1',
+  delivers: true,
+  state: 'started',
+  startedAt: 1,
+});
+
+describe('RedisAttempts', () => {
+  const prefix = testPrefixes('attempts')();
+  const raw = new Redis(testRedisUrl());
+  let connection: RedisConnection;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ connection, close } = await testConnection({ prefix }));
+    await new ConsumerGroup(connection).create();
+  });
+  afterAll(async () => {
+    await close();
+    await raw.quit();
+  });
+
+  it('indexes writes by event, and unindexes an abandoned one under each of its events', async () => {
+    const attempts = new RedisAttempts(connection);
+    await attempts.begin(attempt('a1', ['1-0', '2-0']));
+    await attempts.begin(attempt('a2', ['2-0']));
+    await attempts.begin(attempt('a2', ['2-0']));
+    expect((await attempts.of(['2-0'])).map((a) => a.id).sort()).toEqual(['a1', 'a2']);
+    await attempts.abandon('a1');
+    await attempts.abandon('unknown');
+    expect(await raw.hgetall(`${prefix}attempts-by-event`)).toEqual({ '2-0': '["a2"]' });
+    expect(await attempts.of([])).toEqual([]);
+    expect(await attempts.of(['1-0'])).toEqual([]);
+  });
+
+  it('finishes a write: done, its links saved, its events acked (those that can be)', async () => {
+    const attempts = new RedisAttempts(connection);
+    const started = attempt('a3', ['3-0']);
+    await attempts.begin(started);
+    const acked = await attempts.finish(started, {
+      outcome: 'posted',
+      ts: '1.0',
+      ack: ['3-0', 'not-an-id'],
+      links: [{ key: 'oa:x:3', link: { channel: 'C1', ts: '1.0' } }],
+    });
+    expect(acked).toEqual(['3-0']);
+    expect(await raw.get(`${prefix}post:oa:x:3`)).toBe('{"channel":"C1","ts":"1.0"}');
+    // Acking its event forgot the write.
+    expect(await attempts.of(['3-0'])).toEqual([]);
+  });
+});
