@@ -1,4 +1,5 @@
-import { afterAll, afterEach } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisConnection, type RedisStoreOptions } from '../../src/store/redis/connection.js';
 import { RedisStore } from '../../src/store/redis/store.js';
 import {
@@ -53,6 +54,35 @@ export async function testConnection(
     throw error;
   }
   return { connection, close };
+}
+
+/**
+ * For a test file about one module: a ready connection on a prefix of the file's own (closed
+ * after its tests), and a plain client to look at the keys with.
+ */
+export function useTestConnection(name: string): {
+  prefix: string;
+  raw: Redis;
+  connection: () => RedisConnection;
+} {
+  const prefix = testPrefixes(name)();
+  const raw = new Redis(testRedisUrl());
+  let opened: Awaited<ReturnType<typeof testConnection>> | undefined;
+  beforeAll(async () => {
+    opened = await testConnection({ prefix });
+  });
+  afterAll(async () => {
+    await opened?.close();
+    await raw.quit();
+  });
+  return {
+    prefix,
+    raw,
+    connection: () => {
+      if (!opened) throw new Error('the connection opens before the tests');
+      return opened.connection;
+    },
+  };
 }
 
 /**

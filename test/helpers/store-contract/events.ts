@@ -1,4 +1,5 @@
 import type { FeedEvent } from '../../../src/kinds/schemas.js';
+import type { PostAttempt } from '../../../src/store/queue.js';
 import type { Store } from '../../../src/store/store.js';
 
 /** How a contract suite opens the store under test (every role of it shares the data). */
@@ -25,4 +26,17 @@ export function c2cEvent(msgKey: string): FeedEvent {
 export function keyOf(queued: { event: FeedEvent } | undefined): string | undefined {
   const body = queued?.event.body;
   return body?.CallbackCommand === 'C2C.CallbackAfterMsgWithDraw' ? body.MsgKey : undefined;
+}
+
+/** A started top-level post of these events. */
+export function startedPost(id: string, eventIds: string[]): PostAttempt {
+  return {
+    id,
+    eventIds,
+    kind: 'message',
+    channel: 'C1',
+    delivers: true,
+    state: 'started',
+    startedAt: 1,
+  };
 }

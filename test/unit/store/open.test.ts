@@ -4,29 +4,30 @@ import { silentLogger } from '../../../src/log.js';
 import { openStore } from '../../../src/store/open.js';
 import { RedisStore } from '../../../src/store/redis/store.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
+import { testEnv } from '../../helpers/app.js';
 import { deleteKeysWithPrefix, testRedisUrl } from '../../helpers/redis.js';
 import { tempDirs } from '../../helpers/sqlite-store.js';
 
-const env = {
-  SLACK_BOT_TOKEN: 'xoxb-1-secret-bot-token',
-  SLACK_SIGNING_SECRET: 'signing-secret-value',
-  SLACK_MODERATION_CHANNEL: 'C0123456789',
-  TENCENT_SDKAPPID: '1400000001',
-  TENCENT_SECRET_KEY: 'tencent-secret-key-value',
-};
+/** No Slack is called: only the store is opened. */
+const NO_SLACK = 'http://127.0.0.1:1/api/';
 
 describe('openStore', () => {
   const newDir = tempDirs();
 
   it('opens SQLite in DATA_DIR by default', async () => {
-    const store = await openStore(parseConfig({ ...env, DATA_DIR: newDir() }), silentLogger);
+    const store = await openStore(
+      parseConfig(testEnv(NO_SLACK, { DATA_DIR: newDir() })),
+      silentLogger,
+    );
     expect(store).toBeInstanceOf(SqliteStore);
     await expect(store.check()).resolves.toBeUndefined();
     await store.close();
   });
 
   it('opens Redis when REDIS_URL is set', async () => {
-    const config = parseConfig({ ...env, DATA_DIR: newDir(), REDIS_URL: testRedisUrl() });
+    const config = parseConfig(
+      testEnv(NO_SLACK, { DATA_DIR: newDir(), REDIS_URL: testRedisUrl() }),
+    );
     const store = await openStore(config, silentLogger);
     try {
       expect(store).toBeInstanceOf(RedisStore);

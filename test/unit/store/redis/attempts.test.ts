@@ -1,41 +1,20 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostAttempt } from '../../../../src/store/queue.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RedisAttempts } from '../../../../src/store/redis/attempts.js';
-import type { RedisConnection } from '../../../../src/store/redis/connection.js';
 import { ConsumerGroup } from '../../../../src/store/redis/group.js';
-import { testRedisUrl } from '../../../helpers/redis.js';
-import { testConnection, testPrefixes } from '../../../helpers/redis-store.js';
-
-const attempt = (id: string, eventIds: string[]): PostAttempt => ({
-  id,
-  eventIds,
-  kind: 'message',
-  channel: 'C1',
-  delivers: true,
-  state: 'started',
-  startedAt: 1,
-});
+import { useTestConnection } from '../../../helpers/redis-store.js';
+import { startedPost } from '../../../helpers/store-contract/events.js';
 
 describe('RedisAttempts', () => {
-  const prefix = testPrefixes('attempts')();
-  const raw = new Redis(testRedisUrl());
-  let connection: RedisConnection;
-  let close: () => Promise<void>;
+  const { prefix, raw, connection } = useTestConnection('attempts');
   beforeAll(async () => {
-    ({ connection, close } = await testConnection({ prefix }));
-    await new ConsumerGroup(connection).create();
-  });
-  afterAll(async () => {
-    await close();
-    await raw.quit();
+    await new ConsumerGroup(connection()).create();
   });
 
   it('indexes writes by event, and unindexes an abandoned one under each of its events', async () => {
-    const attempts = new RedisAttempts(connection);
-    await attempts.begin(attempt('a1', ['1-0', '2-0']));
-    await attempts.begin(attempt('a2', ['2-0']));
-    await attempts.begin(attempt('a2', ['2-0']));
+    const attempts = new RedisAttempts(connection());
+    await attempts.begin(startedPost('a1', ['1-0', '2-0']));
+    await attempts.begin(startedPost('a2', ['2-0']));
+    await attempts.begin(startedPost('a2', ['2-0']));
     expect((await attempts.of(['2-0'])).map((a) => a.id).sort()).toEqual(['a1', 'a2']);
     await attempts.abandon('a1');
     await attempts.abandon('unknown');
@@ -45,8 +24,8 @@ describe('RedisAttempts', () => {
   });
 
   it('finishes a write: done, its links saved, its events acked (those that can be)', async () => {
-    const attempts = new RedisAttempts(connection);
-    const started = attempt('a3', ['3-0']);
+    const attempts = new RedisAttempts(connection());
+    const started = startedPost('a3', ['3-0']);
     await attempts.begin(started);
     const acked = await attempts.finish(started, {
       outcome: 'posted',

@@ -1,24 +1,13 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RedisDeadLetters } from '../../../../src/store/redis/dead-letters.js';
 import { ConsumerGroup } from '../../../../src/store/redis/group.js';
-import { testRedisUrl } from '../../../helpers/redis.js';
-import { testConnection, testPrefixes } from '../../../helpers/redis-store.js';
+import { useTestConnection } from '../../../helpers/redis-store.js';
 import { c2cEvent } from '../../../helpers/store-contract/events.js';
 
 describe('RedisDeadLetters', () => {
-  const prefix = testPrefixes('dead-letters')();
-  const raw = new Redis(testRedisUrl());
-  let connection: RedisConnection;
-  let close: () => Promise<void>;
+  const { prefix, raw, connection } = useTestConnection('dead-letters');
   beforeAll(async () => {
-    ({ connection, close } = await testConnection({ prefix }));
-    await new ConsumerGroup(connection).create();
-  });
-  afterAll(async () => {
-    await close();
-    await raw.quit();
+    await new ConsumerGroup(connection()).create();
   });
 
   const record = (key: string, at: number) =>
@@ -31,7 +20,7 @@ describe('RedisDeadLetters', () => {
       '8-0': '{"not":"a record"}',
       '7-0': JSON.stringify({ payload: '{"not":"an event"}', reason: 'own', at: 0 }),
     });
-    const dead = new RedisDeadLetters(connection);
+    const dead = new RedisDeadLetters(connection());
     const letters = await dead.list(10);
     expect(letters.map((l) => [l.id, l.event, l.at])).toEqual([
       ['9-0', c2cEvent('nine'), 1],
@@ -42,7 +31,7 @@ describe('RedisDeadLetters', () => {
   });
 
   it('sets aside only IDs that can name entries, with the reason cut to 500 characters', async () => {
-    const dead = new RedisDeadLetters(connection);
+    const dead = new RedisDeadLetters(connection());
     const id = await raw.xadd(
       `${prefix}events`,
       '*',

@@ -1,37 +1,24 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { describe, expect, it } from 'vitest';
 import { ConsumerGroup, GROUP } from '../../../../src/store/redis/group.js';
-import { testRedisUrl } from '../../../helpers/redis.js';
-import { testConnection, testPrefixes } from '../../../helpers/redis-store.js';
+import { useTestConnection } from '../../../helpers/redis-store.js';
 
 describe('ConsumerGroup', () => {
-  const prefix = testPrefixes('group')();
-  const raw = new Redis(testRedisUrl());
-  let connection: RedisConnection;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ connection, close } = await testConnection({ prefix }));
-  });
-  afterAll(async () => {
-    await close();
-    await raw.quit();
-  });
+  const { prefix, raw, connection } = useTestConnection('group');
 
   const readAsNobody = () =>
-    connection.redis.xreadgroup(
+    connection().redis.xreadgroup(
       'GROUP',
       GROUP,
       'nobody',
       'COUNT',
       1,
       'STREAMS',
-      connection.keys.stream,
+      connection().keys.stream,
       '>',
     );
 
   it('is made once, however often it is asked for', async () => {
-    const group = new ConsumerGroup(connection);
+    const group = new ConsumerGroup(connection());
     await group.create();
     await group.create();
     const groups = (await raw.xinfo('GROUPS', `${prefix}events`)) as unknown[][];
@@ -39,19 +26,19 @@ describe('ConsumerGroup', () => {
   });
 
   it('is made again when it vanished (the stream deleted, the database flushed)', async () => {
-    const group = new ConsumerGroup(connection);
+    const group = new ConsumerGroup(connection());
     await raw.del(`${prefix}events`);
     await expect(readAsNobody()).rejects.toThrow(/NOGROUP/);
     expect(await group.run(readAsNobody)).toBeNull();
   });
 
   it('passes any other failure on', async () => {
-    const group = new ConsumerGroup(connection);
+    const group = new ConsumerGroup(connection());
     await expect(group.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 
   it('forgets consumers that hold nothing and were idle long enough', async () => {
-    const group = new ConsumerGroup(connection);
+    const group = new ConsumerGroup(connection());
     await group.create();
     // A consumer that read an entry and acked it: it exists, and holds nothing.
     const id = await raw.xadd(`${prefix}events`, '*', 'n', '1');

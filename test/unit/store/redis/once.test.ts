@@ -1,28 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { describe, expect, it } from 'vitest';
 import { RedisOnceStore } from '../../../../src/store/redis/once.js';
-import { testRedisUrl } from '../../../helpers/redis.js';
-import { redisStoreFactory, testConnection, testPrefixes } from '../../../helpers/redis-store.js';
+import { redisStoreFactory, useTestConnection } from '../../../helpers/redis-store.js';
 import { describeOnceContract } from '../../../helpers/store-contract/once.js';
 
 describeOnceContract('redis', redisStoreFactory());
 
 describe('RedisOnceStore', () => {
-  const prefix = testPrefixes('once')();
-  const raw = new Redis(testRedisUrl());
-  let connection: RedisConnection;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ connection, close } = await testConnection({ prefix }));
-  });
-  afterAll(async () => {
-    await close();
-    await raw.quit();
-  });
+  const { prefix, raw, connection } = useTestConnection('once');
 
   it('keeps values and locks under once:, with an expiry of at least one millisecond', async () => {
-    const once = new RedisOnceStore(connection);
+    const once = new RedisOnceStore(connection());
     await once.putOnce('c', 'value', 0.2);
     await once.lease('job', 'a', 60_000);
     const left = await raw.pttl(`${prefix}once:job`);

@@ -1,28 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { describe, expect, it } from 'vitest';
 import { RedisRecallJobStore } from '../../../../src/store/redis/recall-jobs.js';
-import { testRedisUrl } from '../../../helpers/redis.js';
-import { redisStoreFactory, testConnection, testPrefixes } from '../../../helpers/redis-store.js';
+import { redisStoreFactory, useTestConnection } from '../../../helpers/redis-store.js';
 import { describeRecallJobsContract } from '../../../helpers/store-contract/recall-jobs.js';
 
 describeRecallJobsContract('redis', redisStoreFactory());
 
 describe('RedisRecallJobStore', () => {
-  const prefix = testPrefixes('recall-jobs')();
-  const raw = new Redis(testRedisUrl());
-  let connection: RedisConnection;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ connection, close } = await testConnection({ prefix }));
-  });
-  afterAll(async () => {
-    await close();
-    await raw.quit();
-  });
+  const { prefix, raw, connection } = useTestConnection('recall-jobs');
 
   it('lists a job in its index until deleted, and leaves no key of it behind', async () => {
-    const jobs = new RedisRecallJobStore(connection);
+    const jobs = new RedisRecallJobStore(connection());
     await jobs.saveRecallJob('j1', '{}');
     await jobs.saveRecallKeys('j1', [['1_1_1', 'sent']]);
     await jobs.saveRecallKeys('j1', []);
@@ -32,7 +19,7 @@ describe('RedisRecallJobStore', () => {
   });
 
   it('fails a save whose step Redis refuses', async () => {
-    const jobs = new RedisRecallJobStore(connection);
+    const jobs = new RedisRecallJobStore(connection());
     // The index is a set: a string in its place makes SADD fail inside the MULTI.
     await raw.set(`${prefix}recall-job:`, 'not a set');
     await expect(jobs.saveRecallJob('j2', '{}')).rejects.toThrow(/WRONGTYPE/);
