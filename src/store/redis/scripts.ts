@@ -33,34 +33,37 @@ export interface ScriptCommands {
 
 export type ScriptedRedis = Redis & ScriptCommands;
 
-/**
- * Each command: the files of its script, joined in order (`ack-entries` defines the function
- * that acks entries, for the scripts after it), and its number of keys. Without one, the number
- * varies with the call: ioredis takes it as the first argument.
- */
-const COMMANDS: Record<keyof ScriptCommands, { files: readonly string[]; numberOfKeys?: number }> =
-  {
-    enqueueEvent: { files: ['enqueue'], numberOfKeys: 2 },
-    ackEvents: { files: ['ack-entries', 'ack'], numberOfKeys: 3 },
-    // The number of keys varies with the links saved.
-    finishAttempt: { files: ['ack-entries', 'finish-attempt'] },
-    beginAttempt: { files: ['begin-attempt'], numberOfKeys: 2 },
-    abandonAttempt: { files: ['abandon-attempt'], numberOfKeys: 2 },
-    deadLetterEvents: { files: ['dead-letter'], numberOfKeys: 2 },
-    replayDeadLetters: { files: ['replay-dead-letters'], numberOfKeys: 4 },
-    renewHeld: { files: ['renew-held'], numberOfKeys: 1 },
-    forgetIdleConsumers: { files: ['forget-idle-consumers'], numberOfKeys: 1 },
-    leaseKey: { files: ['lease'], numberOfKeys: 1 },
-    renewLeaseKey: { files: ['renew-lease'], numberOfKeys: 1 },
-    unleaseKey: { files: ['unlease'], numberOfKeys: 1 },
-  };
-
-export interface LoadedScript {
-  name: keyof ScriptCommands;
-  /** The files it was read from (names without `.lua`), in order. */
+/** Where a command's script comes from. */
+interface ScriptSource {
+  /**
+   * Files under `lua/` (names without `.lua`), joined in order: `ack-entries` defines the
+   * function that acks entries, for the files after it.
+   */
   files: readonly string[];
-  lua: string;
+  /** Unset when it varies with the call: ioredis then takes it as the first argument. */
   numberOfKeys?: number;
+}
+
+const COMMANDS: Record<keyof ScriptCommands, ScriptSource> = {
+  enqueueEvent: { files: ['enqueue'], numberOfKeys: 2 },
+  ackEvents: { files: ['ack-entries', 'ack'], numberOfKeys: 3 },
+  // The number of keys varies with the links saved.
+  finishAttempt: { files: ['ack-entries', 'finish-attempt'] },
+  beginAttempt: { files: ['begin-attempt'], numberOfKeys: 2 },
+  abandonAttempt: { files: ['abandon-attempt'], numberOfKeys: 2 },
+  deadLetterEvents: { files: ['dead-letter'], numberOfKeys: 2 },
+  replayDeadLetters: { files: ['replay-dead-letters'], numberOfKeys: 4 },
+  renewHeld: { files: ['renew-held'], numberOfKeys: 1 },
+  forgetIdleConsumers: { files: ['forget-idle-consumers'], numberOfKeys: 1 },
+  leaseKey: { files: ['lease'], numberOfKeys: 1 },
+  renewLeaseKey: { files: ['renew-lease'], numberOfKeys: 1 },
+  unleaseKey: { files: ['unlease'], numberOfKeys: 1 },
+};
+
+/** A command's script, read from its files. */
+export interface LoadedScript extends ScriptSource {
+  name: keyof ScriptCommands;
+  lua: string;
 }
 
 /** Reads every script from its files; throws (naming the file) when one is missing. */
