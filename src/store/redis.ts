@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { type FeedEvent, feedEventSchema } from '../kinds/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../kinds/feed-event.js';
 import { chunk } from '../lib/lists.js';
 import { withTimeout } from '../lib/sleep.js';
 import { type ScriptedRedis, withScripts } from './redis/scripts.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
-import { type FeedEvent, feedEventSchema } from '../kinds/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../kinds/feed-event.js';
 import { AttemptIndex } from './sqlite-attempts.js';
 import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './sqlite-schema.js';
 import { SqliteWriter, type Statement } from './sqlite-writer.js';

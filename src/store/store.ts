@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type FeedEvent, feedEventSchema } from '../kinds/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../kinds/feed-event.js';
 
 /** An accepted event waiting in (or taken from) the durable queue. */
 export interface QueuedEvent {

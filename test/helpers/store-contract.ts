@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FeedEvent } from '../../src/kinds/schemas.js';
+import type { FeedEvent } from '../../src/kinds/feed-event.js';
 import type { Store } from '../../src/store/store.js';
 
 export interface StoreFactory {

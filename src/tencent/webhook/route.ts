@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyBudget, BodyError, readBody } from '../../http/body.js';
-import { isHandledCommand } from '../../kinds/schemas.js';
+import { isHandledCommand } from '../../kinds/registry.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Store } from '../../store/store.js';
