@@ -6,7 +6,7 @@ import { countOf } from '../lib/lists.js';
 import { mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/store.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
-import { context } from './render/blocks.js';
+import { context, MORE_LINE_RESERVE } from './render/blocks.js';
 import { type RenderedLine, renderCompactLine, renderConversationTitle } from './render/digest.js';
 import { isSend, planSendPosts } from './sends.js';
 
@@ -34,8 +34,6 @@ export const SLACK_POST_LIMITS: PostLimits = {
 
 /** Blocks of a digest besides its sections: header, summary, note about the file. */
 const DIGEST_FIXED_BLOCKS = 3;
-/** Room kept in each section for its "… and N more" line. */
-const MORE_LINE_RESERVE = 64;
 /** Room kept in the message for the note about the file. */
 const NOTE_RESERVE = 200;
 

@@ -8,8 +8,13 @@ import { mrkdwn } from '../../slack/text.js';
 export const SECTION_MAX = 3000;
 /** Longest notification text (Slack advises at most 4,000). */
 export const FALLBACK_MAX = 3000;
-/** Room kept for a "… and N more" line. */
-export const MORE_LINE_RESERVE = 80;
+/**
+ * Room kept in a section for its "… and N more" line: an event's list (`… and 1000 more — full
+ * list in the attached file`: 51 characters with its line break, at most, as an event lists at
+ * most 1,000 messages) or a digest's conversation (`… and N more in the attached file`, 40
+ * for 99,999 events).
+ */
+export const MORE_LINE_RESERVE = 64;
 
 export function section(text: string): SectionBlock {
   return { type: 'section', text: mrkdwn(text) };
