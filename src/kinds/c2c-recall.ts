@@ -40,7 +40,7 @@ export const c2cRecall = {
     const [a, b] = pair(body);
     return `*One-to-one* · ${values.code(a)} ↔ ${values.code(b)}`;
   },
-  messageCount: () => 1,
+  messageCount: (_body) => 1,
   view(body, values) {
     const to = values.code(body.To_Account);
     return {

@@ -79,7 +79,7 @@ export const officialSend = {
   // Each send is a post of its own (or a section of its account's post), never a digest line.
   conversationKey: (body) => [body.Official_Account, body.MsgKey],
   conversationTitle: (body, values) => `*Official Channel* · ${values.code(body.Official_Account)}`,
-  messageCount: () => 1,
+  messageCount: (_body) => 1,
   view(body, values) {
     const from = body.From_Account ? ` · *From* ${values.code(body.From_Account)}` : '';
     const preview = truncate(escapeText(messagePreview(body)), PREVIEW_MAX);
@@ -113,7 +113,7 @@ export const officialSend = {
       text: messagePreview(body),
     }),
     // The preview instead of the whole body, without CloudCustomData: a post link stays small.
-    compact(body) {
+    compact(body): OfficialSend {
       const { CloudCustomData: _dropped, ...rest } = body;
       return {
         ...rest,
