@@ -4,7 +4,7 @@ import { countOf } from '../lib/lists.js';
 import { fileValue } from '../slack/text.js';
 import { count, eventTime, id, list } from './fields.js';
 import type { Kind } from './kind.js';
-import { COMPACT_ITEMS, fallbackValue, type Values } from './values.js';
+import { COMPACT_ITEMS, fallbackValue, oneOrList, type Values } from './values.js';
 
 const schema = z.object({
   CallbackCommand: z.literal('Group.CallbackAfterRecallMsg'),
@@ -60,15 +60,14 @@ export const groupRecall = {
   conversationTitle: place,
   messageCount: (body) => body.MsgSeqList.length,
   view(body, values) {
-    const [only] = body.MsgSeqList;
-    const single = body.MsgSeqList.length === 1 && only;
+    const messages = oneOrList(body.MsgSeqList, (item) => messageId(item, values));
     return {
       facts: [
         `*Recalled by* ${values.code(body.Operator_Account)}`,
         place(body, values),
-        ...(single ? [messageId(only, values)] : []),
+        ...messages.facts,
       ],
-      list: single ? [] : body.MsgSeqList.map((item) => `• ${messageId(item, values)}`),
+      list: messages.list,
       listLabel: `*Messages* (${body.MsgSeqList.length})`,
       fallback: `by ${fallbackValue(body.Operator_Account)} in group ${fallbackValue(body.GroupId)}${body.TopicId ? ` topic ${fallbackValue(body.TopicId)}` : ''}, ${countOf(body.MsgSeqList.length, 'message')}`,
     };

@@ -7,7 +7,7 @@ import { countOf } from '../lib/lists.js';
 import { fileValue } from '../slack/text.js';
 import { eventTime, id, list } from './fields.js';
 import type { Kind } from './kind.js';
-import { fallbackValue, keysInline } from './values.js';
+import { fallbackValue, keysInline, oneOrList } from './values.js';
 
 const schema = z.object({
   CallbackCommand: z.literal('OfficialAccount.CallbackAfterMsgWithDraw'),
@@ -35,14 +35,14 @@ export const officialRecall = {
   conversationTitle: (body, values) => `*Official Channel* · ${values.code(body.Official_Account)}`,
   messageCount: (body) => body.WithdrawMsgList.length,
   view(body, values) {
-    const [only] = body.WithdrawMsgList;
-    const single = body.WithdrawMsgList.length === 1 && only;
+    const keys = oneOrList(
+      msgKeysOf(body),
+      (key) => values.code(key),
+      (key) => `*MsgKey* ${values.code(key)}`,
+    );
     return {
-      facts: [
-        `*Account* ${values.code(body.Official_Account)}`,
-        ...(single ? [`*MsgKey* ${values.code(only.MsgKey)}`] : []),
-      ],
-      list: single ? [] : body.WithdrawMsgList.map((item) => `• ${values.code(item.MsgKey)}`),
+      facts: [`*Account* ${values.code(body.Official_Account)}`, ...keys.facts],
+      list: keys.list,
       listLabel: `*MsgKeys* (${body.WithdrawMsgList.length})`,
       fallback: `${fallbackValue(body.Official_Account)}, ${countOf(body.WithdrawMsgList.length, 'message')}`,
     };

@@ -39,6 +39,20 @@ export function quote(text: string): string {
     .join('\n');
 }
 
+/**
+ * The messages an event is about, for its view: one is a fact of its own (`asFact`), several
+ * are a bulleted list (one `line` each).
+ */
+export function oneOrList<T>(
+  items: readonly T[],
+  line: (item: T) => string,
+  asFact: (item: T) => string = line,
+): { facts: string[]; list: string[] } {
+  const [only] = items;
+  if (items.length === 1 && only !== undefined) return { facts: [asFact(only)], list: [] };
+  return { facts: [], list: items.map((item) => `• ${line(item)}`) };
+}
+
 /** MsgKeys on one line: at most {@link COMPACT_ITEMS}, then `+N more`. */
 export function keysInline(msgKeys: readonly string[], values: Values): string {
   const { shown, hidden } = values.take(msgKeys, COMPACT_ITEMS);

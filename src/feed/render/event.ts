@@ -5,8 +5,15 @@ import type { EventView, Kind } from '../../kinds/kind.js';
 import { kindOf, type WebhookBody } from '../../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../../kinds/time.js';
 import { Values } from '../../kinds/values.js';
-import { mrkdwn, truncate } from '../../slack/text.js';
-import { FALLBACK_MAX, MORE_LINE_RESERVE, originParts, SECTION_MAX, section } from './blocks.js';
+import { truncate } from '../../slack/text.js';
+import {
+  context,
+  FALLBACK_MAX,
+  MORE_LINE_RESERVE,
+  originParts,
+  SECTION_MAX,
+  section,
+} from './blocks.js';
 import { recallBlock } from './recall-button.js';
 
 /** Identifiers a single event's message lists before pointing to the attached file. */
@@ -30,7 +37,7 @@ function timeAndOrigin(event: FeedEvent, values: Values): ContextBlock {
     `:clock3: ${dateToken(eventTimeMs(event))}${received}`,
     ...originParts(event, values),
   ];
-  return { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
+  return context(parts.join(' · '));
 }
 
 function moreLine(hidden: number): string {

@@ -3,6 +3,7 @@ import {
   COMPACT_ITEMS,
   fallbackValue,
   keysInline,
+  oneOrList,
   quote,
   VALUE_MAX,
   Values,
@@ -41,5 +42,14 @@ describe('view helpers', () => {
     expect(keysInline(['a', 'b'], values)).toBe('`a`, `b`');
     expect(keysInline(['a', 'b', 'c', 'd', 'e'], values)).toBe('`a`, `b`, `c` +2 more');
     expect(values.shortened).toBe(true);
+  });
+});
+
+describe('oneOrList', () => {
+  it('makes one message a fact, several a bulleted list', () => {
+    const line = (n: number) => `#${n}`;
+    expect(oneOrList([1], line, (n) => `*One* ${n}`)).toEqual({ facts: ['*One* 1'], list: [] });
+    expect(oneOrList([1], line)).toEqual({ facts: ['#1'], list: [] });
+    expect(oneOrList([1, 2], line)).toEqual({ facts: [], list: ['• #1', '• #2'] });
   });
 });
