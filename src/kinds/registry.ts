@@ -11,6 +11,7 @@ import { officialSend } from './official-send.js';
 
 export const KINDS = [c2cRecall, groupRecall, officialRecall, officialSend] as const;
 
+/** The schemas of a tuple of kinds, as a tuple (`map` gives an array; the union wants the tuple). */
 type Schemas<T extends readonly { schema: unknown }[]> = { [I in keyof T]: T[I]['schema'] };
 
 /** Any accepted webhook body, told apart by its `CallbackCommand`. */
@@ -22,6 +23,8 @@ export const webhookBodySchema = z.discriminatedUnion(
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 export type HandledCommand = WebhookBody['CallbackCommand'];
 
+// Each kind is only ever given bodies of its own command (looked up by the body's), so it may
+// stand as a kind of any body.
 const byCommand: ReadonlyMap<string, Kind<WebhookBody>> = new Map(
   KINDS.map((kind): [string, Kind<WebhookBody>] => [kind.command, kind]),
 );
@@ -32,9 +35,8 @@ export function isHandledCommand(command: string): command is HandledCommand {
 
 /** The kind of a command the app handles. */
 export function kindByCommand(command: HandledCommand): Kind<WebhookBody> {
-  const kind = byCommand.get(command);
-  if (!kind) throw new Error(`no kind for ${command}`);
-  return kind;
+  // A handled command is the command of one of KINDS: it has its entry.
+  return byCommand.get(command)!;
 }
 
 /** The kind of an accepted body: what generic code asks about it. */
