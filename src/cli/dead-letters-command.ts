@@ -1,4 +1,4 @@
-import { renderEventDetails } from '../feed/render.js';
+import { renderEventDetails } from '../feed/render/details.js';
 import type { EventQueue } from '../store/queue.js';
 
 const USAGE = 'usage: npm run dead-letters [-- list | -- replay [id…]]';

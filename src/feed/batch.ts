@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ContextBlock, KnownBlock } from '@slack/types';
-import type { WebhookBody } from '../kinds/schemas.js';
+import type { KnownBlock } from '@slack/types';
+import { kindOf, type WebhookBody } from '../kinds/registry.js';
+import { dateToken, eventTimeMs } from '../kinds/time.js';
 import { countOf } from '../lib/lists.js';
 import { mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
-import {
-  dateToken,
-  eventTimeMs,
-  type RenderedLine,
-  renderCompactLine,
-  renderConversationTitle,
-} from './render.js';
-import { planSendPosts } from './sends.js';
+import { context, MORE_LINE_RESERVE } from './render/blocks.js';
+import { type RenderedLine, renderCompactLine, renderConversationTitle } from './render/digest.js';
+import { isSend, planSendPosts } from './sends.js';
 
 /** What one Slack message may hold. */
 export interface PostLimits {
@@ -38,8 +34,6 @@ export const SLACK_POST_LIMITS: PostLimits = {
 
 /** Blocks of a digest besides its sections: header, summary, note about the file. */
 const DIGEST_FIXED_BLOCKS = 3;
-/** Room kept in each section for its "… and N more" line. */
-const MORE_LINE_RESERVE = 64;
 /** Room kept in the message for the note about the file. */
 const NOTE_RESERVE = 200;
 
@@ -58,8 +52,8 @@ export function planPosts(
   limits: Partial<PostLimits> = {},
   newId: () => string = randomUUID,
 ): PlannedPost[] {
-  const sends = events.filter((e) => isOfficialSend(e.event.body));
-  const recalls = events.filter((e) => !isOfficialSend(e.event.body));
+  const sends = events.filter((e) => isSend(e.event));
+  const recalls = events.filter((e) => !isSend(e.event));
   const posts: PlannedPost[] = [];
   const [onlyRecall] = recalls;
   if (recalls.length === 1 && onlyRecall) posts.push(singleEventPost(onlyRecall, newId()));
@@ -68,10 +62,6 @@ export function planPosts(
   }
   posts.push(...planSendPosts(sends, newId));
   return posts;
-}
-
-function isOfficialSend(body: WebhookBody): boolean {
-  return body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,16 +73,7 @@ interface Conversation {
 
 /** The conversation an event belongs to, for grouping: a C2C pair in either direction is one. */
 function conversationKey(body: WebhookBody): string {
-  switch (body.CallbackCommand) {
-    case 'C2C.CallbackAfterMsgWithDraw':
-      return JSON.stringify(['c2c', ...[body.From_Account, body.To_Account].sort()]);
-    case 'Group.CallbackAfterRecallMsg':
-      return JSON.stringify(['group', body.GroupId, body.TopicId ?? null]);
-    case 'OfficialAccount.CallbackAfterMsgWithDraw':
-      return JSON.stringify(['oa', body.Official_Account]);
-    case 'OfficialAccount.CallbackAfterSendMsg':
-      return JSON.stringify(['oa-send', body.Official_Account, body.MsgKey]);
-  }
+  return JSON.stringify([body.CallbackCommand, ...kindOf(body).conversationKey(body)]);
 }
 
 /** Conversations in the order their first event arrived. */
@@ -187,13 +168,6 @@ function sectionText(section: DigestSection): string {
     : `${section.text}\n_… and ${hidden} more in the attached file_`;
 }
 
-const KIND_SHORT_NAMES: Record<WebhookBody['CallbackCommand'], string> = {
-  'C2C.CallbackAfterMsgWithDraw': 'one-to-one',
-  'Group.CallbackAfterRecallMsg': 'group',
-  'OfficialAccount.CallbackAfterMsgWithDraw': 'Official Channel',
-  'OfficialAccount.CallbackAfterSendMsg': 'Official Channel sent',
-};
-
 /** The time range and how many events of each kind: `<from> – <to> · 3 group · 2 one-to-one`. */
 function summaryText(events: readonly QueuedEvent[]): string {
   const times = events.map((e) => eventTimeMs(e.event));
@@ -202,7 +176,7 @@ function summaryText(events: readonly QueuedEvent[]): string {
   const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
   const kinds = new Map<string, number>();
   for (const e of events) {
-    const kind = KIND_SHORT_NAMES[e.event.body.CallbackCommand];
+    const kind = kindOf(e.event.body).names.short;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const counts = [...kinds].map(([kind, n]) => `${n} ${kind}`);
@@ -213,10 +187,6 @@ function noteText(hiddenEvents: number, hiddenConversations: number): string {
   return hiddenEvents > 0
     ? `:page_facing_up: … and ${countOf(hiddenEvents, 'more event')} in ${countOf(hiddenConversations, 'conversation')} — full list in the attached file`
     : ':page_facing_up: Some identifiers are shortened here — every event in full is in the attached file';
-}
-
-function context(text: string): ContextBlock {
-  return { type: 'context', elements: [mrkdwn(text)] };
 }
 
 /**

@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ContextBlock } from '@slack/types';
-import type { FeedEvent } from '../kinds/schemas.js';
+import type { FeedEvent } from '../kinds/feed-event.js';
+import { kindOf } from '../kinds/registry.js';
+import { dateToken, eventTimeMs } from '../kinds/time.js';
 import { inlineCode, mrkdwn } from '../slack/text.js';
 import type { PostLinks } from '../store/post-links.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import {
-  dateToken,
-  eventTimeMs,
-  narrowedToKeys,
-  renderEventDetails,
-  renderRecalledNotice,
-  renderThreadReply,
-} from './render.js';
+import { renderEventDetails } from './render/details.js';
+import { narrowedToKeys, renderRecalledNotice, renderThreadReply } from './render/recalled.js';
 import type { JobState, WriteRunner } from './runner.js';
 import { renderSendGroup } from './sends.js';
 import type { FeedWrite, SlackText } from './writes.js';
@@ -106,10 +102,8 @@ async function recalledContent(
   // Kept first (atomically, whichever replica handles another recall of the same post), so
   // that every later update of the post keeps this one's mark.
   const recalled = await links.addRecalled(link.group, keys);
-  const account =
-    withdrawal.body.CallbackCommand === 'OfficialAccount.CallbackAfterMsgWithDraw'
-      ? withdrawal.body.Official_Account
-      : '';
+  const { body } = withdrawal;
+  const account = kindOf(body).withdraws?.sentMessages(body).account ?? '';
   const id = link.group.slice(groupKey('').length);
   const { text, blocks } = renderSendGroup({
     id,
@@ -170,9 +164,9 @@ export function linkedWithdrawalJob(
     acksItself: false,
     run: async (runner, state) => {
       const { body } = withdrawal;
-      if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return;
-      const keys = body.WithdrawMsgList.map((m) => m.MsgKey);
-      const { posts, unlinked } = await findLinkedPosts(links, body.Official_Account, keys);
+      const sent = kindOf(body).withdraws?.sentMessages(body);
+      if (!sent) return;
+      const { posts, unlinked } = await findLinkedPosts(links, sent.account, sent.msgKeys);
       for (const post of posts) {
         const { ts } = post.link;
         const instead = (reason: string) =>

@@ -1,11 +1,25 @@
-import type { FeedEvent } from '../kinds/schemas.js';
+import type { FeedEvent } from '../kinds/feed-event.js';
+import { kindOf } from '../kinds/registry.js';
 import type { LinkToSave, PostLink, PostLinks } from '../store/post-links.js';
 import type { PostAttempt } from '../store/queue.js';
-import { compactSend, sendBody } from './sends.js';
+import { compactSend, sentMessage } from './sends.js';
 
 /** The key under which the post of a sent Official Account message is remembered. */
 export function officialPostKey(account: string, msgKey: string): string {
   return `oa:${account}:${msgKey}`;
+}
+
+/** The post key of a sent message (`undefined` for other events). */
+export function sentPostKey(event: FeedEvent): string | undefined {
+  const sent = sentMessage(event);
+  return sent && officialPostKey(sent.account, sent.msgKey);
+}
+
+/** The post keys of the sent messages a recall withdraws (`undefined`: it withdraws no sends). */
+export function withdrawnPostKeys(event: FeedEvent): string[] | undefined {
+  const { body } = event;
+  const withdrawn = kindOf(body).withdraws?.sentMessages(body);
+  return withdrawn?.msgKeys.map((msgKey) => officialPostKey(withdrawn.account, msgKey));
 }
 
 /** The key of a group record: every send one post shows, and those recalled since. */
@@ -25,14 +39,14 @@ export function sendLinks(
   ts: string | undefined,
 ): LinkToSave[] {
   const sends = events.flatMap((e) => {
-    const body = sendBody(e);
-    return body ? [{ event: e, body }] : [];
+    const sent = sentMessage(e);
+    return sent ? [{ event: e, sent }] : [];
   });
   if (sends.length === 0 || sends.length !== events.length) return [];
   const [only] = sends;
   if (sends.length === 1 && only) {
     if (!ts) return [];
-    const key = officialPostKey(only.body.Official_Account, only.body.MsgKey);
+    const key = officialPostKey(only.sent.account, only.sent.msgKey);
     return [{ key, link: { channel, ts, event: compactSend(only.event) } }];
   }
   const group = groupKey(postId);
@@ -44,8 +58,8 @@ export function sendLinks(
   if (!ts) return [{ key: group, link: record }];
   return [
     { key: group, link: record },
-    ...sends.map(({ body }) => ({
-      key: officialPostKey(body.Official_Account, body.MsgKey),
+    ...sends.map(({ sent }) => ({
+      key: officialPostKey(sent.account, sent.msgKey),
       link: { channel, ts, group },
     })),
   ];

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { countOf } from '../lib/lists.js';
 import type { QueuedEvent } from '../store/queue.js';
-import { renderEvent, renderEventDetails } from './render.js';
+import { renderEventDetails } from './render/details.js';
+import { renderEvent } from './render/event.js';
 
 /** A text file attached to a post, holding what the message could not. */
 export interface PostFile {

@@ -1,19 +1,17 @@
-import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { FeedEvent } from '../kinds/feed-event.js';
+import type { SentMessage } from '../kinds/kind.js';
 import { isMsgKey } from '../kinds/msgkey.js';
-import type { FeedEvent, OfficialSend } from '../kinds/schemas.js';
+import { kindOf } from '../kinds/registry.js';
+import { dateToken, eventTimeMs } from '../kinds/time.js';
 import { chunk, countOf } from '../lib/lists.js';
+import { FEED_RECALL_ALL_ACTION_ID } from '../slack/ids.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import {
-  dateToken,
-  eventTimeMs,
-  messagePreview,
-  recallButtonElement,
-  renderEventDetails,
-} from './render.js';
-
-export const FEED_RECALL_ALL_ACTION_ID = 'feed_recall_all';
+import { context } from './render/blocks.js';
+import { renderEventDetails } from './render/details.js';
+import { recallButtonElement } from './render/recall-button.js';
 
 /** Sent messages one group post shows at most: what one recall may take (Recall all). */
 export const MAX_SENDS_PER_POST = 1000;
@@ -34,36 +32,26 @@ export interface SendGroup {
   recalled: ReadonlySet<string>;
 }
 
-export function sendBody(event: FeedEvent): OfficialSend | undefined {
-  return event.body.CallbackCommand === 'OfficialAccount.CallbackAfterSendMsg'
-    ? event.body
-    : undefined;
+/** The sent message an event reports, if its kind is one the feed posts with a Recall button. */
+export function sentMessage(event: FeedEvent): SentMessage | undefined {
+  return kindOf(event.body).sends?.message(event.body);
+}
+
+/** Whether the event is a sent message (posted per account, with Recall buttons). */
+export function isSend(event: FeedEvent): boolean {
+  return kindOf(event.body).sends !== undefined;
 }
 
 /** A send as kept in a group record: the preview instead of the whole body (bounded size). */
 export function compactSend(event: FeedEvent): FeedEvent {
-  const body = sendBody(event);
-  if (!body) return event;
-  const { CloudCustomData: _dropped, ...rest } = body;
-  return {
-    ...event,
-    body: {
-      ...rest,
-      MsgBody: [
-        { MsgType: 'TIMTextElem', MsgContent: { Text: truncate(messagePreview(body), 300) } },
-      ],
-    },
-  };
+  const sends = kindOf(event.body).sends;
+  return sends ? { ...event, body: sends.compact(event.body) } : event;
 }
 
-function context(text: string): ContextBlock {
-  return { type: 'context', elements: [mrkdwn(text)] };
-}
-
-function sendSection(send: OfficialSend, event: FeedEvent, recalled: boolean): SectionBlock {
-  const from = send.From_Account ? ` · from ${inlineCode(send.From_Account, 80)}` : '';
-  const preview = truncate(escapeLine(messagePreview(send)).replace(/\s+/g, ' '), PREVIEW_MAX);
-  const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.MsgKey, 80)}${from}`;
+function sendSection(send: SentMessage, event: FeedEvent, recalled: boolean): SectionBlock {
+  const from = send.from ? ` · from ${inlineCode(send.from, 80)}` : '';
+  const preview = truncate(escapeLine(send.text).replace(/\s+/g, ' '), PREVIEW_MAX);
+  const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.msgKey, 80)}${from}`;
   const button = recalled ? undefined : recallButtonElement(send);
   return {
     type: 'section',
@@ -108,14 +96,14 @@ export function renderSendGroup(group: SendGroup): {
   overflow: boolean;
 } {
   const sends = group.sends.flatMap((event) => {
-    const body = sendBody(event);
-    return body ? [{ event, body }] : [];
+    const sent = sentMessage(event);
+    return sent ? [{ event, sent }] : [];
   });
   const times = sends.map((s) => eventTimeMs(s.event));
   const from = Math.min(...times);
   const to = Math.max(...times);
   const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
-  const recalledCount = sends.filter((s) => group.recalled.has(s.body.MsgKey)).length;
+  const recalledCount = sends.filter((s) => group.recalled.has(s.sent.msgKey)).length;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -131,8 +119,8 @@ export function renderSendGroup(group: SendGroup): {
   ];
   let used = 0;
   let shown = 0;
-  for (const { event, body } of sends.slice(0, MAX_SECTIONS)) {
-    const block = sendSection(body, event, group.recalled.has(body.MsgKey));
+  for (const { event, sent } of sends.slice(0, MAX_SECTIONS)) {
+    const block = sendSection(sent, event, group.recalled.has(sent.msgKey));
     const length = block.text?.text.length ?? 0;
     if (used + length > SECTIONS_BUDGET) break;
     blocks.push(block);
@@ -147,7 +135,7 @@ export function renderSendGroup(group: SendGroup): {
   }
   // Recall all takes what is not recalled yet and that a recall can take (a real MsgKey).
   const open = sends.filter(
-    (s) => !group.recalled.has(s.body.MsgKey) && isMsgKey(s.body.MsgKey),
+    (s) => !group.recalled.has(s.sent.msgKey) && isMsgKey(s.sent.msgKey),
   ).length;
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
@@ -181,14 +169,15 @@ export function planSendPosts(sends: readonly QueuedEvent[], newId: () => string
 function sendsByAccount(sends: readonly QueuedEvent[]): QueuedEvent[][] {
   const byAccount = new Map<string, QueuedEvent[]>();
   for (const queued of sends) {
-    const account = sendBody(queued.event)?.Official_Account ?? '';
+    const account = sentMessage(queued.event)?.account ?? '';
     byAccount.set(account, [...(byAccount.get(account) ?? []), queued]);
   }
   return [...byAccount.values()].flatMap((group) => chunk(group, MAX_SENDS_PER_POST));
 }
 
 function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
-  const account = sendBody(group[0]?.event ?? ({} as FeedEvent))?.Official_Account ?? '';
+  const first = group[0];
+  const account = (first && sentMessage(first.event)?.account) ?? '';
   const { text, blocks, overflow } = renderSendGroup({
     id,
     account,

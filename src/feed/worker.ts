@@ -10,11 +10,11 @@ import { DeadLetters } from './dead-letters.js';
 import { DeadLetterError, StoppedError, tagStoreFaults } from './errors.js';
 import { type FeedJob, linkedWithdrawalJob, postJob } from './jobs.js';
 import { LinkedLane, type LinkedWork } from './linked-lane.js';
-import { officialPostKey } from './links.js';
+import { sentPostKey, withdrawnPostKeys } from './links.js';
 import type { PlannedPost } from './post.js';
 import { Reconciler } from './reconcile.js';
 import { defaultRetryPolicy, newJobState, type RetryPolicy, WriteRunner } from './runner.js';
-import { sendBody } from './sends.js';
+import { isSend } from './sends.js';
 import { settleAttempts } from './settle.js';
 
 export { defaultRetryPolicy, type RetryPolicy } from './runner.js';
@@ -42,7 +42,7 @@ const ISOLATE_AFTER = 3;
 interface Round {
   /** Events claimed and not yet delivered or handed on: released if the round fails. */
   unfinished: Set<string>;
-  /** Sends posted (or to be posted) in this round, by `officialPostKey`. */
+  /** Sends posted (or to be posted) in this round, by `sentPostKey`. */
   sent: Set<string>;
   /** Recalls of those sends, for the linked lane once the round's posts are out. */
   deferred: LinkedWork[];
@@ -186,10 +186,7 @@ export class DeliveryWorker {
   private async deliverRound(events: QueuedEvent[], round: Round): Promise<void> {
     const done = await settleAttempts(this.options, this.reconciler, events, round.unfinished);
     const remaining = events.filter((e) => round.unfinished.has(e.id));
-    for (const e of remaining) {
-      const body = sendBody(e.event);
-      if (body) round.sent.add(officialPostKey(body.Official_Account, body.MsgKey));
-    }
+    for (const key of remaining.flatMap((e) => sentPostKey(e.event) ?? [])) round.sent.add(key);
     const now: QueuedEvent[] = [];
     for (const queued of remaining) {
       const touched = await this.touchedPosts(queued, round.sent);
@@ -216,12 +213,12 @@ export class DeliveryWorker {
     const arrived = await this.options.queue.claim(this.batchSize, 0);
     if (arrived.length === 0) return;
     for (const e of arrived) round.unfinished.add(e.id);
-    const sends = arrived.filter((e) => sendBody(e.event)).map((e) => e.id);
+    const sends = arrived.filter((e) => isSend(e.event)).map((e) => e.id);
     if (sends.length > 0) {
       await this.options.queue.release(sends);
       for (const id of sends) round.unfinished.delete(id);
     }
-    const recalls = arrived.filter((e) => !sendBody(e.event));
+    const recalls = arrived.filter((e) => !isSend(e.event));
     if (recalls.length > 0) await this.deliverRound(recalls, { ...round, nested: true });
   }
 
@@ -267,11 +264,10 @@ export class DeliveryWorker {
     queued: QueuedEvent,
     sent: ReadonlySet<string>,
   ): Promise<'posted' | 'to_post' | undefined> {
-    const { body } = queued.event;
-    if (body.CallbackCommand !== 'OfficialAccount.CallbackAfterMsgWithDraw') return undefined;
+    const keys = withdrawnPostKeys(queued.event);
+    if (!keys) return undefined;
     let posted = false;
-    for (const { MsgKey } of body.WithdrawMsgList) {
-      const key = officialPostKey(body.Official_Account, MsgKey);
+    for (const key of keys) {
       if (sent.has(key)) return 'to_post';
       posted ||= Boolean(await this.options.links.getPostLink(key));
     }

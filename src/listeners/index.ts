@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { RECALL_MODAL_ID } from '../recall/messages.js';
+import { RECALL_MODAL_ID, RECALL_SHORTCUT_ID } from '../slack/ids.js';
 import * as recallButtons from './actions/recall-buttons.js';
 import * as recallCommand from './commands/recall-command.js';
 import type { ListenerDeps } from './deps.js';
@@ -22,7 +22,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       commands: [recallCommand.RECALL_COMMAND],
       actions: recallButtons.RECALL_BUTTON_ACTION_IDS,
       views: [RECALL_MODAL_ID],
-      messageShortcuts: [recallMessagesShortcut.RECALL_SHORTCUT_ID],
+      messageShortcuts: [RECALL_SHORTCUT_ID],
     },
     deps,
   );

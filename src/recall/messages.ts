@@ -1,8 +1,11 @@
 import type { KnownBlock, View } from '@slack/types';
+import {
+  CANCEL_RECALL_ACTION_ID,
+  CONFIRM_RECALL_ACTION_ID,
+  RECALL_MODAL_ID,
+} from '../slack/ids.js';
 import { escapeLine, inlineCode, mrkdwn } from '../slack/text.js';
 import { MAX_REASON_BYTES } from './parse.js';
-
-export const RECALL_MODAL_ID = 'recall_modal';
 
 export const HELP_TEXT = [
   '*Recall Official Account messages* (a recall cannot be undone)',
@@ -42,14 +45,14 @@ export function renderConfirmation(
         elements: [
           {
             type: 'button',
-            action_id: 'confirm_recall',
+            action_id: CONFIRM_RECALL_ACTION_ID,
             style: 'danger',
             text: { type: 'plain_text', text: `Recall ${n} message${n === 1 ? '' : 's'}` },
             value: confirmationId,
           },
           {
             type: 'button',
-            action_id: 'cancel_recall',
+            action_id: CANCEL_RECALL_ACTION_ID,
             text: { type: 'plain_text', text: 'Cancel' },
             value: confirmationId,
           },

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { RETRY_RECALL_ACTION_ID } from '../slack/ids.js';
 import {
   csvText,
   escapeLine,
@@ -144,7 +145,7 @@ export function renderResults(
       elements: [
         {
           type: 'button',
-          action_id: 'retry_recall',
+          action_id: RETRY_RECALL_ACTION_ID,
           text: { type: 'plain_text', text: 'Retry failed' },
           style: 'danger',
           value: options.retryConfirmationId,

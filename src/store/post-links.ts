@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { feedEventSchema } from '../kinds/schemas.js';
+import { feedEventSchema } from '../kinds/feed-event.js';
 
 /**
  * Where a feed post lives in Slack, so later events can update it or reply in its thread; with

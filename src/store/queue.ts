@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FeedEvent } from '../kinds/schemas.js';
+import type { FeedEvent } from '../kinds/feed-event.js';
 import type { LinkToSave } from './post-links.js';
 
 /** An accepted event waiting in (or taken from) the durable queue. */

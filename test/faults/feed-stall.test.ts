@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { webhookBodySchema } from '../../src/kinds/schemas.js';
+import { dedupeKeyOf } from '../../src/kinds/dedupe.js';
+import { webhookBodySchema } from '../../src/kinds/registry.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { dedupeKeyOf } from '../../src/tencent/webhook/dedupe.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL, startTestApp, testEnv } from '../helpers/app.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/kinds/schemas.js';
+import { LIMITS } from '../../src/kinds/fields.js';
 import { computeSign } from '../../src/tencent/webhook/verify.js';
 import { CALLBACK_TOKEN, SDKAPPID } from '../helpers/app.js';
 import { useApp, useFakes } from '../helpers/fixture.js';

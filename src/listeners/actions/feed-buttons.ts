@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { groupKey } from '../../feed/links.js';
-import { sendBody } from '../../feed/sends.js';
+import { sentMessage } from '../../feed/sends.js';
 import { isMsgKey, MSGKEY } from '../../kinds/msgkey.js';
 import type { ReplyChannel } from '../../recall/answers.js';
 import type { PendingRecall } from '../../recall/confirmations.js';
@@ -174,9 +174,9 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       return;
     }
     const sends = (record?.sends ?? []).flatMap((event) => {
-      const send = sendBody(event);
+      const send = sentMessage(event);
       // As the post's Recall all counts: not recalled yet, and a MsgKey a recall can take.
-      return send && !recalled.has(send.MsgKey) && isMsgKey(send.MsgKey) ? [send] : [];
+      return send && !recalled.has(send.msgKey) && isMsgKey(send.msgKey) ? [send] : [];
     });
     const [first] = sends;
     if (!first) {
@@ -197,8 +197,8 @@ export function feedRecallAllButton(deps: ListenerDeps) {
     await recallFromFeedPost(deps, client, where, {
       lock: `feed-recall-all:${value.group}`,
       perKey: true,
-      account: first.Official_Account,
-      msgKeys: sends.map((s) => s.MsgKey),
+      account: first.account,
+      msgKeys: sends.map((s) => s.msgKey),
     });
   };
 }

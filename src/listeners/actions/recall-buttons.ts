@@ -1,11 +1,16 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { FEED_RECALL_ACTION_ID } from '../../feed/render.js';
-import { FEED_RECALL_ALL_ACTION_ID } from '../../feed/sends.js';
 import {
   type PendingRecall,
   peekConfirmation,
   takeConfirmation,
 } from '../../recall/confirmations.js';
+import {
+  CANCEL_RECALL_ACTION_ID,
+  CONFIRM_RECALL_ACTION_ID,
+  FEED_RECALL_ACTION_ID,
+  FEED_RECALL_ALL_ACTION_ID,
+  RETRY_RECALL_ACTION_ID,
+} from '../../slack/ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { tellPerson } from '../tell.js';
 
@@ -80,9 +85,9 @@ export function cancelRecallButton(deps: ListenerDeps) {
 
 /** Every button the app puts in messages, by `action_id`. */
 const buttons: Record<string, (deps: ListenerDeps) => (args: ButtonArgs) => Promise<void>> = {
-  confirm_recall: confirmedRecallButton,
-  retry_recall: confirmedRecallButton,
-  cancel_recall: cancelRecallButton,
+  [CONFIRM_RECALL_ACTION_ID]: confirmedRecallButton,
+  [RETRY_RECALL_ACTION_ID]: confirmedRecallButton,
+  [CANCEL_RECALL_ACTION_ID]: cancelRecallButton,
   [FEED_RECALL_ACTION_ID]: feedRecallButton,
   [FEED_RECALL_ALL_ACTION_ID]: feedRecallAllButton,
 };

@@ -4,6 +4,7 @@ import { withTimeout } from '../../lib/sleep.js';
 import { createModalConfirmation } from '../../recall/confirmations.js';
 import { renderRecallModal } from '../../recall/messages.js';
 import { extractRecallTargets, messageTexts } from '../../recall/parse.js';
+import { RECALL_SHORTCUT_ID } from '../../slack/ids.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 import { tellPerson } from '../tell.js';
 
@@ -64,8 +65,6 @@ async function openFilledModal(
     view: renderRecallModal({ account: accounts[0], msgKeys, note, privateMetadata }),
   });
 }
-
-export const RECALL_SHORTCUT_ID = 'recall_messages';
 
 export function register(app: App, deps: Pick<ListenerDeps, 'logger' | 'once'>): void {
   app.shortcut(

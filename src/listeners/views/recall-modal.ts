@@ -7,8 +7,8 @@ import {
   peekModalConfirmation,
   takeModalConfirmation,
 } from '../../recall/confirmations.js';
-import { RECALL_MODAL_ID } from '../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../recall/parse.js';
+import { RECALL_MODAL_ID } from '../../slack/ids.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 import { replyFor } from '../replies.js';
 import { postToResponseUrl } from '../tell.js';

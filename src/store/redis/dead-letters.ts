@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { feedEventSchema } from '../../kinds/schemas.js';
+import { feedEventSchema } from '../../kinds/feed-event.js';
 import { chunk } from '../../lib/lists.js';
 import type { DeadLetter } from '../queue.js';
 import type { RedisConnection } from './connection.js';

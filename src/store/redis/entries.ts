@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { feedEventSchema } from '../../kinds/schemas.js';
+import { feedEventSchema } from '../../kinds/feed-event.js';
 import type { QueuedEvent } from '../queue.js';
 
 /** IDs per script call: keeps each script short (it blocks Redis) and under Lua's unpack limit. */

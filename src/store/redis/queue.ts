@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { FeedEvent } from '../../kinds/schemas.js';
+import type { FeedEvent } from '../../kinds/feed-event.js';
 import { chunk } from '../../lib/lists.js';
 import {
   type AttemptResult,

@@ -1,4 +1,4 @@
-import { feedEventSchema } from '../../kinds/schemas.js';
+import { feedEventSchema } from '../../kinds/feed-event.js';
 import type { DeadLetter } from '../queue.js';
 import type { SqliteConnection } from './connection.js';
 import { idList } from './events.js';

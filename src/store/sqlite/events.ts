@@ -1,4 +1,4 @@
-import { type FeedEvent, feedEventSchema } from '../../kinds/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../../kinds/feed-event.js';
 import type { QueuedEvent } from '../queue.js';
 
 /** A row of the `events` table as the queue reads it. */

@@ -1,4 +1,4 @@
-import type { FeedEvent } from '../../kinds/schemas.js';
+import type { FeedEvent } from '../../kinds/feed-event.js';
 import { DEDUPE_RETENTION_MS } from '../queue.js';
 import type { SqliteConnection } from './connection.js';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FeedEvent } from '../../kinds/schemas.js';
+import type { FeedEvent } from '../../kinds/feed-event.js';
 import {
   type AttemptResult,
   type DeadLetter,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { type FeedEvent, isHandledCommand, webhookSchemas } from '../../kinds/schemas.js';
-import { dedupeKeyOf } from './dedupe.js';
+import { dedupeKeyOf } from '../../kinds/dedupe.js';
+import type { FeedEvent } from '../../kinds/feed-event.js';
+import { isHandledCommand, kindByCommand } from '../../kinds/registry.js';
 import { WebhookError } from './errors.js';
 import { verifySdkAppId, verifySignature } from './verify.js';
 
@@ -172,7 +173,7 @@ export function parseWebhook(
   }
   if (!isHandledCommand(command)) return { kind: 'ignored', command };
 
-  const parsed = webhookSchemas[command].safeParse({ ...json, CallbackCommand: command });
+  const parsed = kindByCommand(command).schema.safeParse({ ...json, CallbackCommand: command });
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
     throw new WebhookError(400, `${command}: ${first}`, 'bad_request');

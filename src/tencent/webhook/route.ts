@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type BodyBudget, BodyError, readBody } from '../../http/body.js';
-import { type FeedEvent, isHandledCommand } from '../../kinds/schemas.js';
+import type { FeedEvent } from '../../kinds/feed-event.js';
+import { isHandledCommand } from '../../kinds/registry.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { WebhookError } from './errors.js';

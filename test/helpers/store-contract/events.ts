@@ -1,4 +1,4 @@
-import type { FeedEvent } from '../../../src/kinds/schemas.js';
+import type { FeedEvent } from '../../../src/kinds/feed-event.js';
 import type { PostAttempt } from '../../../src/store/queue.js';
 import type { Store } from '../../../src/store/store.js';
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type PostLimits, planPosts, SLACK_POST_LIMITS } from '../../../src/feed/batch.js';
 import type { PlannedPost } from '../../../src/feed/post.js';
-import {
-  FEED_RECALL_ACTION_ID,
-  renderEvent,
-  renderEventDetails,
-} from '../../../src/feed/render.js';
-import { FEED_RECALL_ALL_ACTION_ID } from '../../../src/feed/sends.js';
-import { feedEventSchema, type WebhookBody } from '../../../src/kinds/schemas.js';
+import { renderEventDetails } from '../../../src/feed/render/details.js';
+import { renderEvent } from '../../../src/feed/render/event.js';
+import { feedEventSchema } from '../../../src/kinds/feed-event.js';
+import type { WebhookBody } from '../../../src/kinds/registry.js';
+import { FEED_RECALL_ACTION_ID, FEED_RECALL_ALL_ACTION_ID } from '../../../src/slack/ids.js';
 import { inlineCode } from '../../../src/slack/text.js';
 import type { QueuedEvent } from '../../../src/store/queue.js';
 import { textsOfBlock } from '../../helpers/blocks.js';

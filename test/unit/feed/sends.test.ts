@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FEED_RECALL_ACTION_ID } from '../../../src/feed/render.js';
-import {
-  compactSend,
-  FEED_RECALL_ALL_ACTION_ID,
-  renderSendGroup,
-  sendBody,
-} from '../../../src/feed/sends.js';
-import { type FeedEvent, feedEventSchema } from '../../../src/kinds/schemas.js';
+import { compactSend, renderSendGroup, sentMessage } from '../../../src/feed/sends.js';
+import { type FeedEvent, feedEventSchema } from '../../../src/kinds/feed-event.js';
+import { FEED_RECALL_ACTION_ID, FEED_RECALL_ALL_ACTION_ID } from '../../../src/slack/ids.js';
 import { samples } from '../../helpers/tencent-samples.js';
 
 function send(key: string, text = 'Maintenance tonight'): FeedEvent {
@@ -108,7 +103,7 @@ describe('compactSend', () => {
       body: { ...big.body, CloudCustomData: 'y'.repeat(5000) } as FeedEvent['body'],
     });
     expect(JSON.stringify(compact).length).toBeLessThan(1000);
-    expect(sendBody(compact)?.MsgKey).toBe('1_1_1');
+    expect(sentMessage(compact)?.msgKey).toBe('1_1_1');
     expect(feedEventSchema.safeParse(compact).success).toBe(true);
   });
 });

@@ -1,63 +1,19 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { renderEventDetails } from '../../../../src/feed/render/details.js';
+import { LIST_PREVIEW, renderEvent } from '../../../../src/feed/render/event.js';
+import { feedEventSchema } from '../../../../src/kinds/feed-event.js';
+import { dateToken } from '../../../../src/kinds/time.js';
+import { BROADCAST_AT, CONTROL_STAND_IN } from '../../../../src/slack/text.js';
 import {
-  dateToken,
-  FEED_RECALL_ACTION_ID,
-  LIST_PREVIEW,
-  messagePreview,
-  renderCompactLine,
-  renderConversationTitle,
-  renderEvent,
-  renderEventDetails,
-  renderRecalledNotice,
-  renderThreadReply,
-} from '../../../src/feed/render.js';
-import { type FeedEvent, feedEventSchema } from '../../../src/kinds/schemas.js';
-import { BROADCAST_AT, CONTROL_STAND_IN } from '../../../src/slack/text.js';
-import { textsOfBlock } from '../../helpers/blocks.js';
-import { samples } from '../../helpers/tencent-samples.js';
-
-const RECEIVED_AT = 1_700_000_000_500;
-const SAMPLE_TIME_TOKEN = '<!date^1670574414^{date_short_pretty} {time_secs}|2022-12-09T08:26:54Z>';
-
-/** A body as the webhook route stores it (parsed, so `EventTime` is a number). */
-function feedEvent(body: object, extra: Partial<Omit<FeedEvent, 'body'>> = {}): FeedEvent {
-  return feedEventSchema.parse({
-    body,
-    receivedAt: RECEIVED_AT,
-    platform: 'iOS',
-    clientIp: '203.0.113.7',
-    ...extra,
-  });
-}
-
-/** Every piece of mrkdwn or plain text in the blocks. */
-function textsOf(blocks: readonly KnownBlock[]): string[] {
-  return blocks.flatMap(textsOfBlock);
-}
-
-function sectionTexts(blocks: readonly KnownBlock[]): string[] {
-  return blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
-}
-
-function shown(event: FeedEvent): string {
-  const { text, blocks } = renderEvent(event);
-  return [text, ...textsOf(blocks)].join('\n');
-}
-
-function recallButtons(blocks: readonly KnownBlock[]): Button[] {
-  return blocks
-    .filter((b): b is ActionsBlock => b.type === 'actions')
-    .flatMap((b) => b.elements)
-    .filter((e): e is Button => e.type === 'button' && e.action_id === FEED_RECALL_ACTION_ID);
-}
-
-describe('dateToken', () => {
-  it("uses Slack's date token with an ISO UTC fallback", () => {
-    expect(dateToken(1670574414123)).toBe(SAMPLE_TIME_TOKEN);
-    expect(dateToken(0)).toBe('<!date^0^{date_short_pretty} {time_secs}|1970-01-01T00:00:00Z>');
-  });
-});
+  feedEvent,
+  RECEIVED_AT,
+  recallButtons,
+  SAMPLE_TIME_TOKEN,
+  sectionTexts,
+  shown,
+  textsOf,
+} from '../../../helpers/render.js';
+import { samples } from '../../../helpers/tencent-samples.js';
 
 describe('renderEvent: the Tencent samples', () => {
   it('renders a one-to-one recall (EN sample: UnreadMsgNum, no EventTime)', () => {
@@ -268,38 +224,6 @@ describe('renderEvent: a sent message that tries to ping or forge', () => {
   });
 });
 
-describe('renderEvent: Recall button value', () => {
-  it('carries control characters exactly, within 2,000 characters', () => {
-    const account = '\u0001'.repeat(256);
-    const body = { ...samples.officialSend, Official_Account: account };
-    const [button] = recallButtons(renderEvent(feedEvent(body)).blocks);
-    expect(button?.value?.length).toBeLessThanOrEqual(2000);
-    expect(JSON.parse(button?.value ?? '')).toEqual({ account, msgKey: '71_1_1698741698' });
-    expect(button?.confirm?.text.text).not.toMatch(/\p{Cc}/u);
-  });
-
-  it('has no button for a MsgKey that is not one (nothing could recall it), and says so', () => {
-    for (const msgKey of ['\u0002'.repeat(256), '<'.repeat(256), '71_1', 'x71_1_1698741698']) {
-      const body = {
-        ...samples.officialSend,
-        Official_Account: '\u0001'.repeat(256),
-        MsgKey: msgKey,
-      };
-      const rendered = renderEvent(feedEvent(body));
-      expect(recallButtons(rendered.blocks), msgKey).toHaveLength(0);
-      expect(textsOf(rendered.blocks).join('\n')).toContain('No Recall button');
-      const notice = renderRecalledNotice(feedEvent(body), feedEvent(samples.official));
-      expect(textsOf(notice.blocks).join('\n')).not.toContain('No Recall button');
-    }
-  });
-
-  it('keeps a button for a real MsgKey even with the longest account of control characters', () => {
-    const body = { ...samples.officialSend, Official_Account: '\u0001'.repeat(256) };
-    const [button] = recallButtons(renderEvent(feedEvent(body)).blocks);
-    expect(button?.value?.length).toBeLessThanOrEqual(2000);
-  });
-});
-
 describe('renderEvent: long lists', () => {
   const bigGroup = feedEvent({
     ...samples.group,
@@ -356,113 +280,5 @@ describe('renderEvent: long lists', () => {
     expect(rendered.overflow).toBe(true);
     for (const text of textsOf(rendered.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
     expect(renderEventDetails(event)).toContain(`Recalled by: ${huge}`);
-  });
-});
-
-describe('renderEventDetails', () => {
-  it('describes every field in plain, unescaped text', () => {
-    const details = renderEventDetails(feedEvent({ ...samples.c2c, From_Account: 'a<b>&c' }));
-    expect(details).toContain('One-to-one message recalled');
-    expect(details).toContain('Sender: a<b>&c');
-    expect(details).toContain('Recipient: Jonh');
-    expect(details).toContain('MsgKey: 48374_2837546_1557481126');
-    expect(details).toContain('Unread for recipient: 7');
-    expect(details).toContain('Platform: iOS');
-    expect(details).toContain('Client IP: 203.0.113.7');
-    expect(details).toContain('not given (received 2023-11-14T22:13:20Z)');
-  });
-
-  it('quotes values with control characters, so one cannot forge a line', () => {
-    const details = renderEventDetails(
-      feedEvent({ ...samples.c2c, From_Account: 'x\nMsgKey: forged' }),
-    );
-    expect(details).toContain('Sender: "x\\nMsgKey: forged"');
-    expect(details.split('\n').filter((l) => l.startsWith('MsgKey:'))).toHaveLength(1);
-  });
-
-  it('gives a group recall its topic and a sent message its text', () => {
-    expect(renderEventDetails(feedEvent(samples.group))).toContain(
-      'Topic: @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic',
-    );
-    expect(renderEventDetails(feedEvent(samples.officialSend))).toContain(
-      'Text: Maintenance tonight at 22:00',
-    );
-  });
-});
-
-describe('recalled posts', () => {
-  const sent = feedEvent(samples.officialSend);
-  const withdrawal = feedEvent({
-    ...samples.official,
-    Official_Account: '@TOA#_2J4SZEAEL',
-    WithdrawMsgList: [{ MsgKey: '71_1_1698741698' }, { MsgKey: '72_1_1698741698' }],
-  });
-
-  it('updates the original post: recalled, with the time, and no Recall button', () => {
-    const notice = renderRecalledNotice(sent, withdrawal);
-    expect(recallButtons(notice.blocks)).toHaveLength(0);
-    const text = textsOf(notice.blocks).join('\n');
-    expect(text).toContain(`:no_entry: *Recalled* ${SAMPLE_TIME_TOKEN}`);
-    expect(text).toContain('Maintenance tonight at 22:00');
-    expect(notice.text).toMatch(/^Recalled/);
-  });
-
-  it('shows only the post’s own key when the sent event is not at hand', () => {
-    const notice = renderRecalledNotice(withdrawal, withdrawal, '72_1_1698741698');
-    const text = textsOf(notice.blocks).join('\n');
-    expect(text).toContain('`72_1_1698741698`');
-    expect(text).not.toContain('71_1_1698741698');
-    expect(text).toContain(':no_entry: *Recalled*');
-  });
-
-  it('tells the recall in the thread, briefly', () => {
-    const reply = renderThreadReply(withdrawal, ['71_1_1698741698']);
-    expect(reply.text).toContain(':no_entry: Recalled');
-    expect(reply.text).toContain(SAMPLE_TIME_TOKEN);
-    expect(reply.text).toContain('`71_1_1698741698` of `@TOA#_2J4SZEAEL`');
-    expect(reply.text).not.toContain('72_1');
-    expect(reply.text.length).toBeLessThan(400);
-    expect(renderThreadReply(withdrawal).text).toContain('`72_1_1698741698`');
-  });
-});
-
-describe('digest pieces', () => {
-  it('titles a one-to-one conversation the same in both directions', () => {
-    const there = renderConversationTitle(feedEvent(samples.c2c).body, 2);
-    const back = renderConversationTitle(
-      feedEvent({ ...samples.c2c, From_Account: 'Jonh', To_Account: 'jared' }).body,
-      2,
-    );
-    expect(there).toEqual(back);
-    expect(there.text).toContain('*One-to-one*');
-    expect(there.text).toContain('2 events');
-  });
-
-  it('renders one compact line per event, listing at most three identifiers', () => {
-    const line = renderCompactLine(
-      feedEvent({
-        ...samples.group,
-        MsgSeqList: [1, 2, 3, 4, 5].map((MsgSeq) => ({ MsgSeq })),
-      }),
-    );
-    expect(line.text).not.toContain('\n');
-    expect(line.text).toContain(SAMPLE_TIME_TOKEN);
-    expect(line.text).toContain('MsgSeq `3`');
-    expect(line.text).not.toContain('`4`');
-    expect(line.text).toContain('+2 more');
-    expect(line.shortened).toBe(true);
-    expect(renderCompactLine(feedEvent(samples.c2c)).shortened).toBe(false);
-  });
-});
-
-describe('messagePreview', () => {
-  it('names element types by their own names only, never by what Object inherits', () => {
-    const body = {
-      ...samples.officialSend,
-      MsgBody: ['constructor', 'toString', '__proto__', 'TIMImageElem'].map((MsgType) => ({
-        MsgType,
-      })),
-    };
-    expect(messagePreview(body)).toBe('[constructor] [toString] [__proto__] [image]');
   });
 });

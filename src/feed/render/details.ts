@@ -1,0 +1,22 @@
+/** Full details, for the attached file (plain text: nothing in a file is parsed by Slack). */
+import type { FeedEvent } from '../../kinds/feed-event.js';
+import { kindOf } from '../../kinds/registry.js';
+import { isoUtc } from '../../kinds/time.js';
+import { fileValue } from '../../slack/text.js';
+
+/** The whole event as plain text, every identifier included: for the attached file. */
+export function renderEventDetails(event: FeedEvent): string {
+  const { body } = event;
+  const kind = kindOf(body);
+  const time =
+    body.EventTime === undefined
+      ? `Event time: not given (received ${isoUtc(event.receivedAt)})`
+      : `Event time: ${isoUtc(body.EventTime)}`;
+  return [
+    kind.names.one,
+    time,
+    ...kind.details(body),
+    ...(event.platform ? [`Platform: ${fileValue(event.platform)}`] : []),
+    ...(event.clientIp ? [`Client IP: ${fileValue(event.clientIp)}`] : []),
+  ].join('\n');
+}
