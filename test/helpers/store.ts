@@ -13,6 +13,8 @@ import type { Store } from '../../src/store/store.js';
 export interface TestStore {
   /** The whole store, for what takes all of it (the listeners' deps). */
   store: Store;
+  /** The durable queue of feed events and its dead letters. */
+  queue: Store;
   /** Once-values and locks: confirmations, click locks, holds. */
   once: Store;
   /** Post links and a group post's recalled keys. */
@@ -28,6 +30,7 @@ export function openTestStore(): TestStore {
   const store = new SqliteStore({ dataDir: dir });
   return {
     store,
+    queue: store,
     once: store,
     links: store,
     recallJobs: store,
