@@ -1,5 +1,5 @@
 /** The record of Web API calls, and `waitFor`'s account of the fake when a wait times out. */
-import type { RecordedCall } from './types.js';
+import type { FakeSlack, OutageMode, RecordedCall } from './types.js';
 import { isRecord, type Json } from './wire.js';
 
 export class CallLog {
@@ -15,7 +15,7 @@ export class CallLog {
   }
 
   /** The last `n` calls, one line each: method, status, and why it failed. */
-  lastLines(n: number): string[] {
+  private lastLines(n: number): string[] {
     return this.calls
       .slice(-n)
       .map(
@@ -27,6 +27,30 @@ export class CallLog {
 
   reset(): void {
     this.calls.length = 0;
+  }
+
+  /** Why a wait timed out: what `fake` holds, its last calls, what the predicate last threw. */
+  explain(
+    headline: string,
+    lastError: unknown,
+    fake: Pick<FakeSlack, 'messages' | 'responses' | 'refusedResponses' | 'views'>,
+    outage: OutageMode,
+  ): string {
+    const last = this.lastLines(8);
+    const lines = [
+      `${headline}.`,
+      `Fake Slack: ${this.calls.length} API calls, ${fake.messages.length} messages, ` +
+        `${fake.responses.length} response_url posts, ${fake.views.length} views; ` +
+        `outage ${JSON.stringify(outage)}.`,
+    ];
+    if (last.length > 0) lines.push('Last calls:', ...last);
+    if (fake.refusedResponses.length > 0) {
+      lines.push(
+        `Refused response_url posts: ${fake.refusedResponses.map((r) => `${r.id} ${r.reason}`).join(', ')}`,
+      );
+    }
+    if (lastError !== undefined) lines.push(`The predicate last threw: ${String(lastError)}`);
+    return lines.join('\n');
   }
 }
 

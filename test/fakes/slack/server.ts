@@ -151,7 +151,7 @@ export class FakeSlackServer implements FakeSlack {
 
   waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
     return pollUntil(predicate, timeoutMs, (lastError) =>
-      this.describe(`waitFor timed out after ${timeoutMs} ms`, lastError),
+      this.log.explain(`waitFor timed out after ${timeoutMs} ms`, lastError, this, this.outage),
     );
   }
 
@@ -278,25 +278,5 @@ export class FakeSlackServer implements FakeSlack {
       // A bug of the fake's own: answer as Slack does when it breaks, and keep the record.
       return new HttpAnswer(500, { ok: false, error: 'fatal_error', detail: String(error) });
     }
-  }
-
-  // -- bookkeeping ----------------------------------------------------------------------------
-
-  private describe(headline: string, lastError: unknown): string {
-    const last = this.log.lastLines(8);
-    const lines = [
-      `${headline}.`,
-      `Fake Slack: ${this.calls.length} API calls, ${this.messages.length} messages, ` +
-        `${this.responses.length} response_url posts, ${this.views.length} views; ` +
-        `outage ${JSON.stringify(this.outage)}.`,
-    ];
-    if (last.length > 0) lines.push('Last calls:', ...last);
-    if (this.refusedResponses.length > 0) {
-      lines.push(
-        `Refused response_url posts: ${this.refusedResponses.map((r) => `${r.id} ${r.reason}`).join(', ')}`,
-      );
-    }
-    if (lastError !== undefined) lines.push(`The predicate last threw: ${String(lastError)}`);
-    return lines.join('\n');
   }
 }
