@@ -21,6 +21,7 @@ import type {
 } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { ListenerDeps } from '../../src/listeners/deps.js';
 import type { Logger } from '../../src/log.js';
 import { silentLogger } from '../../src/log.js';
@@ -28,8 +29,10 @@ import type { Authorization } from '../../src/recall/authorize.js';
 import type { PendingRecall } from '../../src/recall/confirmations.js';
 import type { RecallService, ReplyChannel } from '../../src/recall/service.js';
 import type { Store } from '../../src/store/store.js';
-import { fakeSlackIdentity } from '../fakes/slack-api.js';
+import { type FakeSlack, fakeSlackIdentity, startFakeSlack } from '../fakes/slack-api.js';
+import { type LoggedLine, recordingLogger } from './logger.js';
 import { newTriggerId } from './slack-requests.js';
+import { openTestStore, type TestStore } from './store.js';
 
 /** One thing a listener did: its `ack` (with what it answered), `next()`, or a Web API call. */
 export type Step =
@@ -281,4 +284,42 @@ export function listenerDeps(fields: {
     logger: fields.logger ?? silentLogger,
     allowedTeamIds: fields.allowedTeamIds ?? [],
   };
+}
+
+/** What the listener tests of one file share; `fakes`, `recall`, `lines` and `deps` are per test. */
+export interface ListenerWorld {
+  /** A fake Slack, for the response URLs listeners post to (their client is `fakes.client`). */
+  slack: FakeSlack;
+  stores: TestStore;
+  fakes: ListenerFakes;
+  recall: ReturnType<typeof fakeRecall>;
+  /** What the listener logged. */
+  lines: LoggedLine[];
+  /** The test store, the fake recall and a logger into `lines`. */
+  deps: ListenerDeps;
+}
+
+/** Starts the fake Slack and opens the store for a file's tests; fresh fakes for each test. */
+export function useListenerWorld(): ListenerWorld {
+  const world = {} as ListenerWorld;
+  beforeAll(async () => {
+    world.slack = await startFakeSlack();
+    world.stores = openTestStore();
+  });
+  afterAll(async () => {
+    await world.stores?.close();
+    await world.slack?.close();
+  });
+  beforeEach(() => {
+    world.slack.reset();
+    world.fakes = listenerFakes();
+    world.recall = fakeRecall();
+    const { lines, logger } = recordingLogger();
+    world.lines = lines;
+    world.deps = listenerDeps({ store: world.stores.store, recall: world.recall, logger });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  return world;
 }

@@ -2,9 +2,9 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Answers, type ReplyChannel, type SlackMessage } from '../../../src/recall/answers.js';
 import type { RecallSummary } from '../../../src/recall/report.js';
-import type { KeyResult } from '../../../src/recall/send.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 import { type LoggedLine, recordingLogger } from '../../helpers/logger.js';
+import { recalledResult } from '../../helpers/recall.js';
 
 const USER = 'UADMIN';
 /** The direct message with `USER`, as the fake opens it. */
@@ -23,20 +23,10 @@ function reply(works = true): ReplyChannel & { told: SlackMessage[] } {
   };
 }
 
-const recalled = (msgKey: string): KeyResult => ({
-  msgKey,
-  ok: true,
-  unknown: false,
-  retCode: 0,
-  meaning: 'recalled',
-  transient: false,
-  attempts: 1,
-});
-
 const summary = (keys: number): RecallSummary => ({
   account: 'official/1',
   reason: 'spam',
-  results: Array.from({ length: keys }, (_, i) => recalled(`${1000 + i}_${i}_1700000000`)),
+  results: Array.from({ length: keys }, (_, i) => recalledResult(`${1000 + i}_${i}_1700000000`)),
 });
 
 describe('Answers', () => {

@@ -2,7 +2,7 @@ import type { UUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PendingRecall } from '../../../src/recall/confirmations.js';
 import { RecallJobs } from '../../../src/recall/jobs.js';
-import type { KeyResult } from '../../../src/recall/send.js';
+import { recalledResult } from '../../helpers/recall.js';
 import { openTestStore, type TestStore } from '../../helpers/store.js';
 
 /** A job ID as `randomUUID()` types it, readable in a failure. */
@@ -15,16 +15,6 @@ const pending: PendingRecall = {
   requestedBy: 'UADMIN',
   origin: { kind: 'feed', channel: 'CMOD', threadTs: '1.000001' },
 };
-
-const recalled = (msgKey: string): KeyResult => ({
-  msgKey,
-  ok: true,
-  unknown: false,
-  retCode: 0,
-  meaning: 'recalled',
-  transient: false,
-  attempts: 1,
-});
 
 describe('RecallJobs', () => {
   let stores: TestStore;
@@ -58,11 +48,11 @@ describe('RecallJobs', () => {
     await jobs.markSent(job, ['1_1_1', '2_2_2']);
     let state = await jobs.load(job.id);
     expect([...(state?.sent ?? [])].sort()).toEqual(['1_1_1', '2_2_2']);
-    await jobs.saveResults(job, [{ ...recalled('1_1_1'), notSent: false }]);
+    await jobs.saveResults(job, [{ ...recalledResult('1_1_1'), notSent: false }]);
     state = await jobs.load(job.id);
     expect([...(state?.sent ?? [])]).toEqual(['2_2_2']);
     // `notSent` is about one run; the stored result does not carry it.
-    expect(state?.known.get('1_1_1')).toEqual(recalled('1_1_1'));
+    expect(state?.known.get('1_1_1')).toEqual(recalledResult('1_1_1'));
   });
 
   it('saves what the job has done (its audit line, the person told)', async () => {

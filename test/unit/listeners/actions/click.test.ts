@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   answering,
   buttonValue,
@@ -10,41 +10,17 @@ import {
 } from '../../../../src/listeners/actions/click.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
 import type { ReplyChannel } from '../../../../src/recall/answers.js';
-import { type FakeSlack, startFakeSlack } from '../../../fakes/slack-api.js';
-import { type ListenerFakes, listenerDeps, listenerFakes } from '../../../helpers/listener-args.js';
-import { type LoggedLine, recordingLogger } from '../../../helpers/logger.js';
+import { useListenerWorld } from '../../../helpers/listener-args.js';
 import { blockActionPayload } from '../../../helpers/slack-requests.js';
-import { openTestStore, type TestStore } from '../../../helpers/store.js';
 
 describe('what every click shares', () => {
-  let slack: FakeSlack;
-  let stores: TestStore;
-  let fakes: ListenerFakes;
-  let lines: LoggedLine[];
-  let deps: ReturnType<typeof listenerDeps>;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    stores = openTestStore();
-  });
-  afterAll(async () => {
-    await stores.close();
-    await slack.close();
-  });
-  beforeEach(() => {
-    slack.reset();
-    fakes = listenerFakes();
-    const recorded = recordingLogger();
-    lines = recorded.lines;
-    deps = listenerDeps({ store: stores.store, logger: recorded.logger });
-  });
-
+  const world = useListenerWorld();
   const click = (fields: Partial<Parameters<typeof blockActionPayload>[0]> = {}) =>
     blockActionPayload({
       actionId: 'confirm_recall',
       value: 'v1',
       userId: 'UMOD',
-      responseUrl: slack.responseUrl('click'),
+      responseUrl: world.slack.responseUrl('click'),
       ...fields,
     });
 
@@ -80,9 +56,9 @@ describe('what every click shares', () => {
   describe('replyNextTo', () => {
     it('answers a click in an ephemeral message in place, through its response URL', async () => {
       const payload = parseButton(click({ ephemeral: true }));
-      const reply = payload && replyNextTo(payload, fakes.client);
+      const reply = payload && replyNextTo(payload, world.fakes.client);
       await reply?.final({ text: 'done' });
-      expect(slack.responses).toEqual([
+      expect(world.slack.responses).toEqual([
         {
           id: 'click',
           body: { response_type: 'ephemeral', replace_original: true, text: 'done' },
@@ -94,10 +70,10 @@ describe('what every click shares', () => {
       const inThread = parseButton(
         click({ channelId: 'CFEED', message: { ts: '2.000002', thread_ts: '1.000001' } }),
       );
-      await (inThread && replyNextTo(inThread, fakes.client))?.final({ text: 'a' });
+      await (inThread && replyNextTo(inThread, world.fakes.client))?.final({ text: 'a' });
       const topLevel = parseButton(click({ channelId: 'CFEED', message: { ts: '3.000003' } }));
-      await (topLevel && replyNextTo(topLevel, fakes.client))?.final({ text: 'b' });
-      expect(fakes.calls('chat.postMessage')).toEqual([
+      await (topLevel && replyNextTo(topLevel, world.fakes.client))?.final({ text: 'b' });
+      expect(world.fakes.calls('chat.postMessage')).toEqual([
         { channel: 'CFEED', text: 'a', thread_ts: '1.000001' },
         { channel: 'CFEED', text: 'b', thread_ts: '3.000003' },
       ]);
@@ -107,16 +83,16 @@ describe('what every click shares', () => {
       const body = click({ ephemeral: true });
       delete body.response_url;
       const payload = parseButton(body);
-      expect(payload && replyNextTo(payload, fakes.client)).toBeUndefined();
+      expect(payload && replyNextTo(payload, world.fakes.client)).toBeUndefined();
     });
   });
 
   it('refuseClick tells the person the button is not valid, beside it', async () => {
-    await refuseClick(deps, click(), fakes.client, 'recall confirmation');
-    expect(slack.responses.map((r) => r.body)).toEqual([
+    await refuseClick(world.deps, click(), world.fakes.client, 'recall confirmation');
+    expect(world.slack.responses.map((r) => r.body)).toEqual([
       { response_type: 'ephemeral', replace_original: false, text: NOT_VALID },
     ]);
-    expect(lines.map((l) => [l.level, l.message])).toEqual([
+    expect(world.lines.map((l) => [l.level, l.message])).toEqual([
       ['warn', 'unreadable recall confirmation button payload'],
     ]);
   });
@@ -137,7 +113,7 @@ describe('what every click shares', () => {
     it('runs the work and says nothing more when it succeeds', async () => {
       const reply = replyKeeping();
       let ran = false;
-      await answering(deps, reply, 'a click', async () => {
+      await answering(world.deps, reply, 'a click', async () => {
         ran = true;
       });
       expect(ran).toBe(true);
@@ -146,16 +122,16 @@ describe('what every click shares', () => {
 
     it('logs a failure and tells the person', async () => {
       const reply = replyKeeping();
-      await answering(deps, reply, 'a click', async () => {
+      await answering(world.deps, reply, 'a click', async () => {
         throw new Error('bug');
       });
       expect(reply.told).toEqual([SOMETHING_FAILED]);
-      expect(lines.map((l) => [l.level, l.message])).toEqual([['error', 'a click failed']]);
+      expect(world.lines.map((l) => [l.level, l.message])).toEqual([['error', 'a click failed']]);
     });
 
     it('never throws, even when the person cannot be told', async () => {
       await expect(
-        answering(deps, replyKeeping(false), 'a click', async () => {
+        answering(world.deps, replyKeeping(false), 'a click', async () => {
           throw new Error('bug');
         }),
       ).resolves.toBeUndefined();

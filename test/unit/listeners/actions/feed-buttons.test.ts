@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupKey } from '../../../../src/feed/links.js';
 import { FEED_RECALL_ALL_ACTION_ID } from '../../../../src/feed/sends.js';
 import { type FeedEvent, feedEventSchema } from '../../../../src/kinds/schemas.js';
@@ -8,18 +8,13 @@ import {
   feedRecallButton,
 } from '../../../../src/listeners/actions/feed-buttons.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
-import { type FakeSlack, startFakeSlack } from '../../../fakes/slack-api.js';
 import {
   buttonArgs,
   FAKE_REFUSAL,
   FAKE_RESULTS,
-  fakeRecall,
-  type ListenerFakes,
-  listenerDeps,
-  listenerFakes,
+  useListenerWorld,
 } from '../../../helpers/listener-args.js';
 import { blockActionPayload } from '../../../helpers/slack-requests.js';
-import { openTestStore, type TestStore } from '../../../helpers/store.js';
 import { samples } from '../../../helpers/tencent-samples.js';
 
 const ACCOUNT = samples.officialSend.Official_Account;
@@ -34,32 +29,11 @@ function send(msgKey: string): FeedEvent {
 }
 
 describe('the buttons of feed posts', () => {
-  let slack: FakeSlack;
-  let stores: TestStore;
-  let fakes: ListenerFakes;
-  let recall: ReturnType<typeof fakeRecall>;
-  let deps: ReturnType<typeof listenerDeps>;
+  const world = useListenerWorld();
   /** A different post for each test: their locks and links never meet. */
-  let post: number;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    stores = openTestStore();
-    post = 0;
-  });
-  afterAll(async () => {
-    await stores.close();
-    await slack.close();
-  });
+  let post = 0;
   beforeEach(() => {
-    slack.reset();
-    fakes = listenerFakes();
-    recall = fakeRecall();
-    deps = listenerDeps({ store: stores.store, recall });
     post += 1;
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
   });
 
   const postTs = () => `1700000000.${String(post).padStart(6, '0')}`;
@@ -71,25 +45,25 @@ describe('the buttons of feed posts', () => {
       value,
       userId,
       channelId: FEED,
-      responseUrl: slack.responseUrl('feed'),
+      responseUrl: world.slack.responseUrl('feed'),
       message: { ts: postTs() },
     });
 
   describe('Recall (one sent message)', () => {
     const key = () => `${post}_1_1698741698`;
     const recallOne = (userId = 'UMOD') =>
-      feedRecallButton(deps)(
+      feedRecallButton(world.deps)(
         buttonArgs(
-          fakes,
+          world.fakes,
           click('feed_recall', JSON.stringify({ account: ACCOUNT, msgKey: key() }), userId),
         ),
       );
 
     it('acks, then recalls the message, answering in the post’s thread', async () => {
       await recallOne();
-      expect(fakes.steps[0]).toEqual({ kind: 'ack', response: undefined });
-      expect(fakes.acks()).toHaveLength(1);
-      expect(recall.runs).toEqual([
+      expect(world.fakes.steps[0]).toEqual({ kind: 'ack', response: undefined });
+      expect(world.fakes.acks()).toHaveLength(1);
+      expect(world.recall.runs).toEqual([
         {
           pending: {
             account: ACCOUNT,
@@ -100,7 +74,7 @@ describe('the buttons of feed posts', () => {
           confirmedBy: 'UMOD',
         },
       ]);
-      expect(fakes.calls('chat.postMessage')).toEqual([
+      expect(world.fakes.calls('chat.postMessage')).toEqual([
         { channel: FEED, text: FAKE_RESULTS, thread_ts: postTs() },
       ]);
     });
@@ -108,37 +82,39 @@ describe('the buttons of feed posts', () => {
     it('recalls once on a double click, telling the second clicker where the result is', async () => {
       await recallOne();
       await recallOne('UMOD2');
-      expect(recall.runs).toHaveLength(1);
-      expect(fakes.calls('chat.postEphemeral')).toEqual([
+      expect(world.recall.runs).toHaveLength(1);
+      expect(world.fakes.calls('chat.postEphemeral')).toEqual([
         { channel: FEED, user: 'UMOD2', thread_ts: postTs(), text: ALREADY },
       ]);
     });
 
     it('refuses a clicker who may not recall, to them alone, and keeps nobody out', async () => {
-      recall.allows = (user) => user !== 'UGUEST';
+      world.recall.allows = (user) => user !== 'UGUEST';
       await recallOne('UGUEST');
-      expect(fakes.calls('chat.postEphemeral')).toEqual([
+      expect(world.fakes.calls('chat.postEphemeral')).toEqual([
         { channel: FEED, user: 'UGUEST', text: FAKE_REFUSAL },
       ]);
-      expect(fakes.calls('chat.postMessage')).toEqual([]);
+      expect(world.fakes.calls('chat.postMessage')).toEqual([]);
       await recallOne('UMOD');
-      expect(recall.runs.map((r) => r.confirmedBy)).toEqual(['UMOD']);
+      expect(world.recall.runs.map((r) => r.confirmedBy)).toEqual(['UMOD']);
     });
 
     it('frees the button when the recall did not start', async () => {
-      recall.starts = false;
+      world.recall.starts = false;
       await recallOne();
-      recall.starts = true;
+      world.recall.starts = true;
       await recallOne();
-      expect(recall.runs).toHaveLength(2);
+      expect(world.recall.runs).toHaveLength(2);
     });
 
     it('refuses a button whose value cannot be read, beside it', async () => {
-      await feedRecallButton(deps)(buttonArgs(fakes, click('feed_recall', '{"account":""}')));
-      await feedRecallButton(deps)(buttonArgs(fakes, click('feed_recall', 'not json')));
-      expect(recall.authorized).toEqual([]);
-      expect(slack.responses.map((r) => r.body.text)).toEqual([NOT_VALID, NOT_VALID]);
-      expect(fakes.acks()).toEqual([undefined, undefined]);
+      await feedRecallButton(world.deps)(
+        buttonArgs(world.fakes, click('feed_recall', '{"account":""}')),
+      );
+      await feedRecallButton(world.deps)(buttonArgs(world.fakes, click('feed_recall', 'not json')));
+      expect(world.recall.authorized).toEqual([]);
+      expect(world.slack.responses.map((r) => r.body.text)).toEqual([NOT_VALID, NOT_VALID]);
+      expect(world.fakes.acks()).toEqual([undefined, undefined]);
     });
   });
 
@@ -146,25 +122,25 @@ describe('the buttons of feed posts', () => {
     const group = () => `g-${post}`;
     const keys = () => [1, 2, 3].map((i) => `${post}${i}_1_1698741698`);
     const saveGroup = () =>
-      stores.links.savePostLink(groupKey(group()), {
+      world.stores.links.savePostLink(groupKey(group()), {
         channel: FEED,
         ts: postTs(),
         sends: keys().map(send),
       });
     const recallAll = (userId = 'UMOD') =>
-      feedRecallAllButton(deps)(
+      feedRecallAllButton(world.deps)(
         buttonArgs(
-          fakes,
+          world.fakes,
           click(FEED_RECALL_ALL_ACTION_ID, JSON.stringify({ group: group() }), userId),
         ),
       );
 
     it('recalls every message of the post not recalled yet', async () => {
       await saveGroup();
-      await stores.links.addRecalled(groupKey(group()), [keys()[1] ?? '']);
+      await world.stores.links.addRecalled(groupKey(group()), [keys()[1] ?? '']);
       await recallAll();
-      expect(fakes.steps[0]?.kind).toBe('ack');
-      expect(recall.runs.map((r) => r.pending)).toEqual([
+      expect(world.fakes.steps[0]?.kind).toBe('ack');
+      expect(world.recall.runs.map((r) => r.pending)).toEqual([
         {
           account: ACCOUNT,
           msgKeys: [keys()[0], keys()[2]],
@@ -176,27 +152,27 @@ describe('the buttons of feed posts', () => {
 
     it('leaves out a message whose own Recall was clicked, and recalls each message once', async () => {
       await saveGroup();
-      await feedRecallButton(deps)(
+      await feedRecallButton(world.deps)(
         buttonArgs(
-          fakes,
+          world.fakes,
           click('feed_recall', JSON.stringify({ account: ACCOUNT, msgKey: keys()[0] })),
         ),
       );
       await recallAll();
       await recallAll('UMOD2');
-      expect(recall.runs.map((r) => r.pending.msgKeys)).toEqual([
+      expect(world.recall.runs.map((r) => r.pending.msgKeys)).toEqual([
         [keys()[0]],
         [keys()[1], keys()[2]],
       ]);
-      expect(fakes.calls('chat.postEphemeral').map((c) => c.text)).toEqual([ALREADY]);
+      expect(world.fakes.calls('chat.postEphemeral').map((c) => c.text)).toEqual([ALREADY]);
     });
 
     it('says so when every message was already recalled', async () => {
       await saveGroup();
-      await stores.links.addRecalled(groupKey(group()), keys());
+      await world.stores.links.addRecalled(groupKey(group()), keys());
       await recallAll();
-      expect(recall.runs).toEqual([]);
-      expect(fakes.calls('chat.postEphemeral')).toEqual([
+      expect(world.recall.runs).toEqual([]);
+      expect(world.fakes.calls('chat.postEphemeral')).toEqual([
         {
           channel: FEED,
           user: 'UMOD',
@@ -208,25 +184,25 @@ describe('the buttons of feed posts', () => {
 
     it('says the messages are no longer known when the post is forgotten', async () => {
       await recallAll();
-      expect(recall.runs).toEqual([]);
-      expect(String(fakes.calls('chat.postEphemeral')[0]?.text)).toMatch(/no longer known/);
+      expect(world.recall.runs).toEqual([]);
+      expect(String(world.fakes.calls('chat.postEphemeral')[0]?.text)).toMatch(/no longer known/);
     });
 
     it('tells the thread something failed when the post cannot be read', async () => {
-      vi.spyOn(stores.links, 'getPostLink').mockRejectedValueOnce(new Error('disk gone'));
+      vi.spyOn(world.stores.links, 'getPostLink').mockRejectedValueOnce(new Error('disk gone'));
       await recallAll();
-      expect(recall.runs).toEqual([]);
-      expect(fakes.calls('chat.postMessage')).toEqual([
+      expect(world.recall.runs).toEqual([]);
+      expect(world.fakes.calls('chat.postMessage')).toEqual([
         { channel: FEED, text: SOMETHING_FAILED, thread_ts: postTs() },
       ]);
     });
 
     it('refuses a button whose value cannot be read', async () => {
-      await feedRecallAllButton(deps)(
-        buttonArgs(fakes, click(FEED_RECALL_ALL_ACTION_ID, JSON.stringify({ group: '' }))),
+      await feedRecallAllButton(world.deps)(
+        buttonArgs(world.fakes, click(FEED_RECALL_ALL_ACTION_ID, JSON.stringify({ group: '' }))),
       );
-      expect(slack.responses.map((r) => r.body.text)).toEqual([NOT_VALID]);
-      expect(recall.authorized).toEqual([]);
+      expect(world.slack.responses.map((r) => r.body.text)).toEqual([NOT_VALID]);
+      expect(world.recall.authorized).toEqual([]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recallCommand } from '../../../../src/listeners/commands/recall-command.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
 import {
@@ -7,59 +7,34 @@ import {
   peekModalConfirmation,
 } from '../../../../src/recall/confirmations.js';
 import { HELP_TEXT, RECALL_MODAL_ID } from '../../../../src/recall/messages.js';
-import { type FakeSlack, startFakeSlack } from '../../../fakes/slack-api.js';
-import {
-  commandArgs,
-  type ListenerFakes,
-  listenerDeps,
-  listenerFakes,
-} from '../../../helpers/listener-args.js';
-import { type LoggedLine, recordingLogger } from '../../../helpers/logger.js';
-import { openTestStore, type TestStore } from '../../../helpers/store.js';
+import { commandArgs, useListenerWorld } from '../../../helpers/listener-args.js';
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 
 describe('/recall', () => {
-  let slack: FakeSlack;
-  let stores: TestStore;
-  let fakes: ListenerFakes;
-  let lines: LoggedLine[];
+  const world = useListenerWorld();
   let listener: ReturnType<typeof recallCommand>;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    stores = openTestStore();
-  });
-  afterAll(async () => {
-    await stores.close();
-    await slack.close();
-  });
   beforeEach(() => {
-    slack.reset();
-    fakes = listenerFakes();
-    const recorded = recordingLogger();
-    lines = recorded.lines;
-    listener = recallCommand(listenerDeps({ store: stores.store, logger: recorded.logger }));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
+    listener = recallCommand(world.deps);
   });
 
   const run = (text: string, fields: Parameters<typeof commandArgs>[1] = {}) =>
-    listener(commandArgs(fakes, { text, response_url: slack.responseUrl(), ...fields }));
+    listener(
+      commandArgs(world.fakes, { text, response_url: world.slack.responseUrl(), ...fields }),
+    );
 
   it('answers `help` with the help, and does nothing else', async () => {
     await run('help');
-    expect(fakes.steps).toEqual([
+    expect(world.fakes.steps).toEqual([
       { kind: 'ack', response: { response_type: 'ephemeral', text: HELP_TEXT } },
     ]);
   });
 
   it('answers a request it cannot take with its problems, and stores nothing', async () => {
-    const putOnce = vi.spyOn(stores.once, 'putOnce');
+    const putOnce = vi.spyOn(world.stores.once, 'putOnce');
     await run(`${ACCOUNT} not-a-key`);
-    const [answer] = fakes.acks() as { text: string }[];
-    expect(fakes.acks()).toHaveLength(1);
+    const [answer] = world.fakes.acks() as { text: string }[];
+    expect(world.fakes.acks()).toHaveLength(1);
     expect(answer?.text).toMatch(/^:x: .*not-a-key.*is not a MsgKey/);
     expect(answer?.text).toMatch(/See `\/recall help`\.$/);
     expect(putOnce).not.toHaveBeenCalled();
@@ -67,30 +42,34 @@ describe('/recall', () => {
 
   it('refuses a command too long to be one recall without reading it', async () => {
     await run(`${ACCOUNT} ${'71_1_1698741698 '.repeat(2_600)}`);
-    const [answer] = fakes.acks() as { text: string }[];
+    const [answer] = world.fakes.acks() as { text: string }[];
     expect(answer?.text).toMatch(/more than one recall takes: at most 1,000 MsgKeys/);
-    expect(fakes.steps).toHaveLength(1);
+    expect(world.fakes.steps).toHaveLength(1);
   });
 
   it('answers a payload it cannot read, once', async () => {
     await run('help', { response_url: 'not a url' });
-    expect(fakes.acks()).toEqual([
+    expect(world.fakes.acks()).toEqual([
       { response_type: 'ephemeral', text: 'That command payload could not be read.' },
     ]);
   });
 
   it('answers a recall with its one confirmation, stored for the confirm button', async () => {
-    const responseUrl = slack.responseUrl();
+    const responseUrl = world.slack.responseUrl();
     await run(`${ACCOUNT} 71_1_1698741698, 72_1_1698741698 reason: by mistake`, {
       response_url: responseUrl,
       user_id: 'UMOD',
     });
-    expect(fakes.steps.map((s) => s.kind)).toEqual(['ack']);
-    const [answer] = fakes.acks() as { response_type: string; text: string; blocks: unknown }[];
+    expect(world.fakes.steps.map((s) => s.kind)).toEqual(['ack']);
+    const [answer] = world.fakes.acks() as {
+      response_type: string;
+      text: string;
+      blocks: unknown;
+    }[];
     expect(answer?.response_type).toBe('ephemeral');
     expect(answer?.text).toContain('Recall 2 messages of');
     const id = JSON.stringify(answer?.blocks).match(/"value":"([0-9a-f-]{36})"/)?.[1] ?? '';
-    expect(await peekConfirmation(stores.once, id)).toEqual({
+    expect(await peekConfirmation(world.stores.once, id)).toEqual({
       account: ACCOUNT,
       msgKeys: ['71_1_1698741698', '72_1_1698741698'],
       reason: 'by mistake',
@@ -100,43 +79,43 @@ describe('/recall', () => {
   });
 
   it('answers that something failed when the confirmation cannot be stored', async () => {
-    vi.spyOn(stores.once, 'putOnce').mockRejectedValueOnce(new Error('disk full'));
+    vi.spyOn(world.stores.once, 'putOnce').mockRejectedValueOnce(new Error('disk full'));
     await run(`${ACCOUNT} 71_1_1698741698`);
-    expect(fakes.acks()).toEqual([{ response_type: 'ephemeral', text: SOMETHING_FAILED }]);
-    expect(lines.map((l) => l.message)).toEqual(['/recall could not store its confirmation']);
+    expect(world.fakes.acks()).toEqual([{ response_type: 'ephemeral', text: SOMETHING_FAILED }]);
+    expect(world.lines.map((l) => l.message)).toEqual(['/recall could not store its confirmation']);
   });
 
   it('opens the form on a bare /recall, after its ack, tied to a stored confirmation', async () => {
     await run('', { trigger_id: 'trigger-1', user_id: 'UMOD' });
-    expect(fakes.steps.map((s) => (s.kind === 'call' ? s.method : s.kind))).toEqual([
+    expect(world.fakes.steps.map((s) => (s.kind === 'call' ? s.method : s.kind))).toEqual([
       'ack',
       'views.open',
     ]);
-    expect(fakes.acks()).toEqual([undefined]);
-    const [open] = fakes.calls('views.open') as {
+    expect(world.fakes.acks()).toEqual([undefined]);
+    const [open] = world.fakes.calls('views.open') as {
       trigger_id: string;
       view: Record<string, unknown>;
     }[];
     expect(open?.trigger_id).toBe('trigger-1');
     expect(open?.view.callback_id).toBe(RECALL_MODAL_ID);
     const id = modalConfirmationId(open?.view.private_metadata) ?? '';
-    expect(await peekModalConfirmation(stores.once, id)).toMatchObject({
+    expect(await peekModalConfirmation(world.stores.once, id)).toMatchObject({
       requestedBy: 'UMOD',
       origin: { kind: 'command' },
     });
   });
 
   it('tells the person through the response URL when the form cannot be opened', async () => {
-    fakes.failing.add('views.open');
-    const responseUrl = slack.responseUrl('form');
+    world.fakes.failing.add('views.open');
+    const responseUrl = world.slack.responseUrl('form');
     await run('', { response_url: responseUrl });
-    expect(fakes.acks()).toEqual([undefined]);
-    expect(slack.responses).toEqual([
+    expect(world.fakes.acks()).toEqual([undefined]);
+    expect(world.slack.responses).toEqual([
       {
         id: 'form',
         body: { response_type: 'ephemeral', replace_original: true, text: SOMETHING_FAILED },
       },
     ]);
-    expect(lines.map((l) => l.message)).toEqual(['/recall could not open its modal']);
+    expect(world.lines.map((l) => l.message)).toEqual(['/recall could not open its modal']);
   });
 });
