@@ -8,9 +8,9 @@ import {
   buttonArgs,
   commandArgs,
   type ListenerFakes,
-  listenerDeps,
   listenerFakes,
 } from '../../helpers/listener-args.js';
+import { listenerDeps } from '../../helpers/listener-world.js';
 import { type LoggedLine, recordingLogger } from '../../helpers/logger.js';
 import { blockActionPayload } from '../../helpers/slack-requests.js';
 import { openTestStore, type TestStore } from '../../helpers/store.js';

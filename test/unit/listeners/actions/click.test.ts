@@ -10,7 +10,7 @@ import {
 } from '../../../../src/listeners/actions/click.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
 import type { ReplyChannel } from '../../../../src/recall/answers.js';
-import { useListenerWorld } from '../../../helpers/listener-args.js';
+import { useListenerWorld } from '../../../helpers/listener-world.js';
 import { blockActionPayload } from '../../../helpers/slack-requests.js';
 
 describe('what every click shares', () => {

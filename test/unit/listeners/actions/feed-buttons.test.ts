@@ -8,12 +8,8 @@ import {
   feedRecallButton,
 } from '../../../../src/listeners/actions/feed-buttons.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
-import {
-  buttonArgs,
-  FAKE_REFUSAL,
-  FAKE_RESULTS,
-  useListenerWorld,
-} from '../../../helpers/listener-args.js';
+import { buttonArgs } from '../../../helpers/listener-args.js';
+import { FAKE_REFUSAL, FAKE_RESULTS, useListenerWorld } from '../../../helpers/listener-world.js';
 import { blockActionPayload } from '../../../helpers/slack-requests.js';
 import { samples } from '../../../helpers/tencent-samples.js';
 

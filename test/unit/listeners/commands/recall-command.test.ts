@@ -7,7 +7,8 @@ import {
   peekModalConfirmation,
 } from '../../../../src/recall/confirmations.js';
 import { HELP_TEXT, RECALL_MODAL_ID } from '../../../../src/recall/messages.js';
-import { commandArgs, useListenerWorld } from '../../../helpers/listener-args.js';
+import { commandArgs } from '../../../helpers/listener-args.js';
+import { useListenerWorld } from '../../../helpers/listener-world.js';
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
 

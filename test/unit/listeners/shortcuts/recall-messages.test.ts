@@ -5,7 +5,8 @@ import {
   modalConfirmationId,
   peekModalConfirmation,
 } from '../../../../src/recall/confirmations.js';
-import { shortcutArgs, useListenerWorld } from '../../../helpers/listener-args.js';
+import { shortcutArgs } from '../../../helpers/listener-args.js';
+import { useListenerWorld } from '../../../helpers/listener-world.js';
 import { messageShortcutPayload } from '../../../helpers/slack-requests.js';
 
 /** The input values of the modal `views.open` was given, by block. */

@@ -7,12 +7,8 @@ import {
   peekModalConfirmation,
   type RecallOrigin,
 } from '../../../../src/recall/confirmations.js';
-import {
-  FAKE_REFUSAL,
-  FAKE_RESULTS,
-  useListenerWorld,
-  viewArgs,
-} from '../../../helpers/listener-args.js';
+import { viewArgs } from '../../../helpers/listener-args.js';
+import { FAKE_REFUSAL, FAKE_RESULTS, useListenerWorld } from '../../../helpers/listener-world.js';
 import { viewSubmissionPayload } from '../../../helpers/slack-requests.js';
 
 const ACCOUNT = '@TOA#_2J4SZEAEL';
