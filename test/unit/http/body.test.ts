@@ -32,8 +32,8 @@ type Outcome =
   | { body: Buffer; release: () => void; refusal?: undefined }
   | { refusal: BodyRefusal | undefined; message: string };
 
-/** A server that reads each request's body with `readBody` and hands the outcome to the test. */
 describe('readBody', () => {
+  /** Reads each request's body with `reader` and hands the outcome to the waiting test. */
   let server: Server;
   let port: number;
   let reader: (req: IncomingMessage) => Promise<{ body: Buffer; release: () => void }>;
