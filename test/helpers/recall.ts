@@ -1,3 +1,4 @@
+import type { KeyResult } from '../../src/recall/send.js';
 import type { FakeSlack } from '../fakes/slack-api.js';
 import { type FakeTencent, startFakeTencent } from '../fakes/tencent-api.js';
 import { SDKAPPID } from './app.js';
@@ -44,4 +45,17 @@ export function sendsPerKey(tencent: FakeTencent): Map<string, number> {
     for (const key of call.msgKeys) sends.set(key, (sends.get(key) ?? 0) + 1);
   }
   return sends;
+}
+
+/** The result of a key Tencent recalled at the first try. */
+export function recalledResult(msgKey: string): KeyResult {
+  return {
+    msgKey,
+    ok: true,
+    unknown: false,
+    retCode: 0,
+    meaning: 'recalled',
+    transient: false,
+    attempts: 1,
+  };
 }

@@ -1,6 +1,7 @@
 /** What a channel allows: posting while archived (nothing), and about one post a second. */
-import type { RateLimit } from '../slack-api.js';
+
 import { RateWindows } from './rate-windows.js';
+import type { RateLimit } from './types.js';
 import { fail, type HttpAnswer, type Json, rateLimited } from './wire.js';
 
 export class ChannelRules {

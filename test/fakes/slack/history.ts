@@ -1,6 +1,7 @@
 /** `conversations.history` and `conversations.replies` over the messages the fake holds. */
-import type { FakeMessage } from '../slack-api.js';
+
 import { historyMessageJson } from './render.js';
+import type { FakeMessage } from './types.js';
 import { fail, flag, type Json, ok, str } from './wire.js';
 
 const HISTORY_LIMIT = { fallback: 100, max: 999 };

@@ -8,3 +8,6 @@ export const fakeSlackIdentity = {
   botId: 'B0BOTID001',
   appId: 'A0APPID001',
 } as const;
+
+/** The bot token the fake accepts unless its options name another. */
+export const DEFAULT_FAKE_TOKEN = 'xoxb-test-token';

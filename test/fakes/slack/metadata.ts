@@ -1,5 +1,5 @@
 /** The `metadata` argument of `chat.postMessage` and `chat.update`. */
-import type { FakeMessageMetadata } from '../slack-api.js';
+import type { FakeMessageMetadata } from './types.js';
 import { fail, isRecord, type Json } from './wire.js';
 
 export type MetadataArg =

@@ -1,5 +1,5 @@
 /** One-second sliding windows of accepted calls, by key (a method, or a channel). */
-import type { RateLimit } from '../slack-api.js';
+import type { RateLimit } from './types.js';
 
 export class RateWindows {
   private readonly windows = new Map<string, number[]>();

@@ -1,6 +1,7 @@
 /** Messages as Slack returns them: in `chat.*` answers and in history. */
-import type { FakeMessage } from '../slack-api.js';
+
 import { fakeSlackIdentity } from './identity.js';
+import type { FakeMessage } from './types.js';
 import type { Json } from './wire.js';
 
 const MIME_TYPES: Record<string, string> = {

@@ -69,3 +69,9 @@ export function send(
 export function canAnswer(res: ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded && res.socket !== null && !res.socket.destroyed;
 }
+
+/** One Web API method: its arguments in, Slack's answer out (HTTP 200 unless an `HttpAnswer`). */
+export type MethodHandler = (args: Json) => Json | HttpAnswer;
+
+/** Web API methods by name, as each part of the fake serves them. */
+export type MethodTable = Record<string, MethodHandler>;
