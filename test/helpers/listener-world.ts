@@ -8,7 +8,6 @@ import { type Logger, silentLogger } from '../../src/log.js';
 import type { Authorization } from '../../src/recall/authorize.js';
 import type { PendingRecall } from '../../src/recall/confirmations.js';
 import type { RecallService, ReplyChannel } from '../../src/recall/service.js';
-import type { Store } from '../../src/store/store.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { type ListenerFakes, listenerFakes } from './listener-args.js';
 import { type LoggedLine, recordingLogger } from './logger.js';
@@ -59,13 +58,14 @@ export function fakeRecall(): FakeRecall & Pick<RecallService, 'authorize' | 'ru
 
 /** The listeners' deps, from a test store (see `openTestStore`) and fakes. */
 export function listenerDeps(fields: {
-  store: Store;
+  stores: Pick<TestStore, 'once' | 'links'>;
   recall?: Pick<RecallService, 'authorize' | 'run'>;
   logger?: Logger;
   allowedTeamIds?: readonly string[];
 }): ListenerDeps {
   return {
-    store: fields.store,
+    once: fields.stores.once,
+    links: fields.stores.links,
     // Listeners use only `authorize` and `run` of the service.
     recall: (fields.recall ?? fakeRecall()) as RecallService,
     logger: fields.logger ?? silentLogger,
@@ -103,7 +103,7 @@ export function useListenerWorld(): ListenerWorld {
     world.recall = fakeRecall();
     const { lines, logger } = recordingLogger();
     world.lines = lines;
-    world.deps = listenerDeps({ store: world.stores.store, recall: world.recall, logger });
+    world.deps = listenerDeps({ stores: world.stores, recall: world.recall, logger });
   });
   afterEach(() => {
     vi.restoreAllMocks();

@@ -1,26 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import type { OnceStore } from '../../src/store/once.js';
+import type { PostLinks } from '../../src/store/post-links.js';
+import type { EventQueue } from '../../src/store/queue.js';
+import type { RecallJobStore } from '../../src/store/recall-jobs.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/store.js';
 
-/**
- * A SQLite store in a fresh temporary directory, for unit tests, with its roles named as the
- * store is being split (`queue`, `links`, `once`, `recallJobs`): a test hands each module the
- * role it uses, so that when `Store` becomes one interface per role only this helper changes
- * (`once: store.once`, …).
- */
+/** A SQLite store in a fresh temporary directory, for unit tests, with its roles at hand. */
 export interface TestStore {
-  /** The whole store, for what takes all of it (the listeners' deps). */
+  /** The whole store. */
   store: Store;
   /** The durable queue of feed events and its dead letters. */
-  queue: Store;
+  queue: EventQueue;
   /** Once-values and locks: confirmations, click locks, holds. */
-  once: Store;
+  once: OnceStore;
   /** Post links and a group post's recalled keys. */
-  links: Store;
+  links: PostLinks;
   /** Recall jobs and the state of their keys. */
-  recallJobs: Store;
+  recallJobs: RecallJobStore;
   /** Closes the store and removes its directory. */
   close(): Promise<void>;
 }
@@ -30,10 +29,10 @@ export function openTestStore(): TestStore {
   const store = new SqliteStore({ dataDir: dir });
   return {
     store,
-    queue: store,
-    once: store,
-    links: store,
-    recallJobs: store,
+    queue: store.queue,
+    once: store.once,
+    links: store.links,
+    recallJobs: store.recallJobs,
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDeadLetters } from '../../../src/cli/dead-letters-command.js';
-import { feedEventSchema } from '../../../src/kinds/schemas.js';
+import { feedEventSchema } from '../../../src/kinds/feed-event.js';
 import { openTestStore, type TestStore } from '../../helpers/store.js';
 import { samples } from '../../helpers/tencent-samples.js';
 

@@ -75,10 +75,7 @@ describe('registerListeners', () => {
     fakes = listenerFakes();
     const recorded = recordingLogger();
     lines = recorded.lines;
-    registerListeners(
-      app as unknown as App,
-      listenerDeps({ store: stores.store, logger: recorded.logger }),
-    );
+    registerListeners(app as unknown as App, listenerDeps({ stores, logger: recorded.logger }));
   });
 
   it('registers the command, the shortcut, every button and the form', () => {

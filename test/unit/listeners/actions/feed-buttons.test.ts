@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupKey } from '../../../../src/feed/links.js';
-import { FEED_RECALL_ALL_ACTION_ID } from '../../../../src/feed/sends.js';
-import { type FeedEvent, feedEventSchema } from '../../../../src/kinds/schemas.js';
+import { type FeedEvent, feedEventSchema } from '../../../../src/kinds/feed-event.js';
 import { NOT_VALID } from '../../../../src/listeners/actions/click.js';
 import {
   feedRecallAllButton,
   feedRecallButton,
 } from '../../../../src/listeners/actions/feed-buttons.js';
 import { SOMETHING_FAILED } from '../../../../src/listeners/deps.js';
+import { FEED_RECALL_ALL_ACTION_ID } from '../../../../src/slack/ids.js';
 import { buttonArgs } from '../../../helpers/listener-args.js';
 import { FAKE_REFUSAL, FAKE_RESULTS, useListenerWorld } from '../../../helpers/listener-world.js';
 import { blockActionPayload } from '../../../helpers/slack-requests.js';

@@ -6,7 +6,8 @@ import {
   peekConfirmation,
   peekModalConfirmation,
 } from '../../../../src/recall/confirmations.js';
-import { HELP_TEXT, RECALL_MODAL_ID } from '../../../../src/recall/messages.js';
+import { HELP_TEXT } from '../../../../src/recall/messages.js';
+import { RECALL_MODAL_ID } from '../../../../src/slack/ids.js';
 import { commandArgs } from '../../../helpers/listener-args.js';
 import { useListenerWorld } from '../../../helpers/listener-world.js';
 
