@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { CodedError } from './lib/errors.js';
 
 export const TENCENT_REGIONS = {
   china: 'https://console.tim.qq.com',
@@ -143,10 +144,13 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-export class ConfigError extends Error {
+/** The environment does not make a configuration: every problem, each naming its variable. */
+export class ConfigError extends CodedError<'config_invalid'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super(
+      'config_invalid',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 

@@ -1,24 +1,29 @@
-/** The delivery's failures, each with a string `code` (as bolt-js's `CodedError`). */
+import { CodedError } from '../lib/errors.js';
+
+/** The delivery's failures, each a `CodedError`. */
 
 /** A job failed for a reason of its own too often: its events are set aside. */
-export class DeadLetterError extends Error {
-  readonly code = 'dead_letter';
+export class DeadLetterError extends CodedError<'dead_letter'> {
   constructor(
     readonly kind: string,
     readonly reason: string,
   ) {
-    super(`${kind}: ${reason}`);
+    super('dead_letter', `${kind}: ${reason}`);
   }
 }
 
 /** The worker is stopping: what is left stays in the store. */
-export class StoppedError extends Error {
-  readonly code = 'stopped';
+export class StoppedError extends CodedError<'stopped'> {
+  constructor(message: string) {
+    super('stopped', message);
+  }
 }
 
 /** The store could not record a write: the batch is released and tried again later. */
-export class StoreFaultError extends Error {
-  readonly code = 'store_fault';
+export class StoreFaultError extends CodedError<'store_fault'> {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('store_fault', message, options);
+  }
 }
 
 /**

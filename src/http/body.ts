@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CodedError } from '../lib/errors.js';
 
 /** Bytes of request bodies every route together may hold in memory at once. */
 export const MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
@@ -6,13 +7,18 @@ export const MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 /** Why a body was not read. */
 export type BodyRefusal = 'too_large' | 'busy' | 'slow' | 'cut_off';
 
-export class BodyError extends Error {
-  constructor(
-    readonly refusal: BodyRefusal,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BodyError';
+/** The answer each refusal is; a body cut off has nobody left to answer. */
+const STATUS_OF: Record<BodyRefusal, number | undefined> = {
+  too_large: 413,
+  busy: 503,
+  slow: 408,
+  cut_off: undefined,
+};
+
+/** A body that was not read: its `code` says why, its `status` how to answer (none: cut off). */
+export class BodyError extends CodedError<BodyRefusal> {
+  constructor(refusal: BodyRefusal, message: string) {
+    super(refusal, message, { status: STATUS_OF[refusal] });
   }
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { CodedError } from '../lib/errors.js';
 import type { Logger } from '../log.js';
 import type { OnceStore } from '../store/once.js';
 
 /** Another replica holds the job now: this one sends nothing more of it and tells nobody. */
-export class RecallTakenOverError extends Error {
+export class RecallTakenOverError extends CodedError<'recall_taken_over'> {
   constructor() {
-    super('another replica took this recall over');
-    this.name = 'RecallTakenOverError';
+    super('recall_taken_over', 'another replica took this recall over');
   }
 }
 

@@ -1,28 +1,25 @@
 import Bottleneck from 'bottleneck';
 import { Redis, type RedisOptions } from 'ioredis';
+import { CodedError } from '../lib/errors.js';
 import { sleep } from '../lib/sleep.js';
 import { type Logger, silentLogger } from '../log.js';
 import { JITTER_GUARD_MS, type Pace, paceFor } from './pace.js';
 import { LocalWindow, RedisWindow, type StartWindow } from './window.js';
 
 /** A recall refused before it was sent: too many requests already wait for their turn. */
-export class RecallQueueFullError extends Error {
+export class RecallQueueFullError extends CodedError<'recall_queue_full'> {
   constructor(readonly maxQueued: number) {
     super(
+      'recall_queue_full',
       `Too many recall requests are waiting (${maxQueued}); nothing was sent for these messages, try again in a minute`,
     );
-    this.name = 'RecallQueueFullError';
   }
 }
 
 /** A request that never got its turn: the limiter was closed, or its Redis did not answer. */
-export class RecallLimiterError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'closed' | 'unavailable',
-  ) {
-    super(message);
-    this.name = 'RecallLimiterError';
+export class RecallLimiterError extends CodedError<'closed' | 'unavailable'> {
+  constructor(message: string, code: 'closed' | 'unavailable') {
+    super(code, message);
   }
 }
 

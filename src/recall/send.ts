@@ -191,7 +191,7 @@ async function recallGroup(
         await record();
         break;
       }
-      const expiredSig = error.code !== undefined && isUserSigExpired(error.code);
+      const expiredSig = error.errorCode !== undefined && isUserSigExpired(error.errorCode);
       // The client has already dropped the UserSig; the next request signs a fresh one.
       if (expiredSig && !userSigRenewed && !lastTry) {
         userSigRenewed = true;
@@ -206,7 +206,7 @@ async function recallGroup(
           attempt,
           keys: sent.length,
           kind: error.kind,
-          code: error.code,
+          errorCode: error.errorCode,
           status: error.status,
         });
         continue;

@@ -102,9 +102,9 @@ export function verdictOfError(error: TencentRestError): Verdict {
       `no result from Tencent (${error.message}): it may have been recalled`,
     );
   }
-  return error.code === undefined
+  return error.errorCode === undefined
     ? failure(NO_RESULT, error.message, error.transient)
-    : failure(error.code, meaningOf(error.code), error.transient);
+    : failure(error.errorCode, meaningOf(error.errorCode), error.transient);
 }
 
 /**

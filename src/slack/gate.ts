@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { type BodyBudget, BodyError, readBody } from '../http/body.js';
+import { CodedError } from '../lib/errors.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -30,13 +31,16 @@ export interface SlackGateOptions {
   now?: () => number;
 }
 
-function refuse(res: ServerResponse, status: number, text: string, headers = {}): void {
-  res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
-    'content-length': Buffer.byteLength(text) + 1,
-    ...headers,
-  });
-  res.end(`${text}\n`);
+/** Why a request was refused before Bolt (besides its body: see `BodyError`). */
+export type SlackRefusal = 'not_post' | 'unsigned' | 'stale' | 'bad_signature' | 'bad_shape';
+
+/** A request to `/slack/events` refused before Bolt saw it: the status it is answered with. */
+export class SlackRequestError extends CodedError<SlackRefusal> {
+  declare readonly status: number;
+
+  constructor(status: number, code: SlackRefusal, message: string) {
+    super(code, message, { status });
+  }
 }
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
@@ -53,43 +57,61 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 export function createSlackGate(options: SlackGateOptions) {
   const { signingSecret, bodies, logger } = options;
   const now = options.now ?? Date.now;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') {
-      req.resume();
-      return refuse(res, 405, 'use POST', { allow: 'POST' });
-    }
+
+  /** The body of a request Bolt can be given; throws `SlackRequestError` or `BodyError`. */
+  const admit = async (req: IncomingMessage, res: ServerResponse): Promise<Buffer> => {
+    if (req.method !== 'POST') throw new SlackRequestError(405, 'not_post', 'use POST');
     const signature = header(req, 'x-slack-signature');
     const timestamp = header(req, 'x-slack-request-timestamp');
     if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) {
-      req.resume();
-      return refuse(res, 401, 'a Slack signature and timestamp are required');
+      throw new SlackRequestError(401, 'unsigned', 'a Slack signature and timestamp are required');
     }
     if (Math.abs(now() / 1000 - Number(timestamp)) > SLACK_MAX_SKEW_SECONDS) {
-      req.resume();
-      return refuse(res, 401, 'the request timestamp is too far from now');
+      throw new SlackRequestError(401, 'stale', 'the request timestamp is too far from now');
     }
-    let read: Awaited<ReturnType<typeof readBody>>;
-    try {
-      read = await readBody(req, SLACK_MAX_BODY_BYTES, bodies, SLACK_BODY_TIMEOUT_MS);
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      if (error.refusal === 'cut_off') return;
-      res.setHeader('connection', 'close');
-      if (error.refusal === 'busy') return refuse(res, 503, error.message, { 'retry-after': '1' });
-      if (error.refusal === 'slow') return refuse(res, 408, error.message);
-      return refuse(res, 413, error.message);
-    }
-    const { body } = read;
+    const { body, release } = await readBody(
+      req,
+      SLACK_MAX_BODY_BYTES,
+      bodies,
+      SLACK_BODY_TIMEOUT_MS,
+    );
     // Given back when the response is done: Bolt handles the request until then.
-    res.once('close', read.release);
+    res.once('close', release);
     if (!signatureMatches(signingSecret, timestamp, body, signature)) {
-      logger.debug('slack request refused: bad signature');
-      return refuse(res, 401, 'the signature does not match');
+      throw new SlackRequestError(401, 'bad_signature', 'the signature does not match');
     }
     const problem = shapeProblem(body, header(req, 'content-type'));
-    if (problem) {
-      logger.warn('slack request refused', { problem });
-      return refuse(res, 400, problem);
+    if (problem) throw new SlackRequestError(400, 'bad_shape', problem);
+    return body;
+  };
+
+  /** The one place a refusal becomes the answer: its status and message, as plain text. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, error: CodedError): void => {
+    // A body cut off half-way: nobody is left to answer.
+    if (error.status === undefined) return;
+    req.resume();
+    if (error instanceof BodyError) res.setHeader('connection', 'close');
+    if (error.code === 'bad_shape')
+      logger.warn('slack request refused', { problem: error.message });
+    else if (error.code === 'bad_signature') logger.debug('slack request refused: bad signature');
+    const text = `${error.message}\n`;
+    res.writeHead(error.status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...(error.status === 405 ? { allow: 'POST' } : {}),
+      ...(error.status === 503 ? { 'retry-after': '1' } : {}),
+    });
+    res.end(text);
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await admit(req, res);
+    } catch (error) {
+      if (!(error instanceof SlackRequestError || error instanceof BodyError)) throw error;
+      refuse(req, res, error);
+      return;
     }
     Object.assign(req, { rawBody: body });
     options.next(req, res);

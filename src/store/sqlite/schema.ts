@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { CodedError } from '../../lib/errors.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -66,8 +67,10 @@ export const WRITE_PROBE_SQL =
   'INSERT INTO write_probe (id, at, pad) VALUES (1, ?, zeroblob(8192)) ON CONFLICT(id) DO UPDATE SET at = excluded.at, pad = excluded.pad';
 
 /** The store's folder could not be used at start; the message names `DATA_DIR` and why. */
-export class DataDirError extends Error {
-  readonly code = 'data_dir_unusable';
+export class DataDirError extends CodedError<'data_dir_unusable'> {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('data_dir_unusable', message, options);
+  }
 }
 
 const ERRNO_MEANINGS: Record<string, string> = {

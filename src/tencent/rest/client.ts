@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import ky from 'ky';
 import { z } from 'zod';
+import { CodedError } from '../../lib/errors.js';
 import { type Logger, redact } from '../../log.js';
 import { isTransient, isUserSigExpired, meaningOf } from './error-codes.js';
 import type { AdminUserSig } from './usersig.js';
@@ -36,25 +37,30 @@ export interface RecallApiRequest {
 
 export type TencentRestErrorKind = 'http' | 'network' | 'timeout' | 'api' | 'bad_answer';
 
+/** A `TencentRestError`'s code: `tencent_` and its kind. */
+export type TencentRestErrorCode = `tencent_${TencentRestErrorKind}`;
+
 /** A request that did not get an OK answer. The message never contains the UserSig. */
-export class TencentRestError extends Error {
+export class TencentRestError extends CodedError<TencentRestErrorCode> {
   readonly kind: TencentRestErrorKind;
-  /** The HTTP status, when there was one. */
-  readonly status: number | undefined;
-  /** Tencent's `ErrorCode` (kind `api`). */
-  readonly code: number | undefined;
+  /** Tencent's numeric `ErrorCode` (kind `api`); `code` is the string code of every error. */
+  readonly errorCode: number | undefined;
   /** Whether the same request may succeed later. */
   readonly transient: boolean;
 
+  /** `status`: the HTTP status of Tencent's answer, when there was one. */
   constructor(
     message: string,
-    details: { kind: TencentRestErrorKind; status?: number; code?: number; transient: boolean },
+    details: {
+      kind: TencentRestErrorKind;
+      status?: number;
+      errorCode?: number;
+      transient: boolean;
+    },
   ) {
-    super(redact(message));
-    this.name = 'TencentRestError';
+    super(`tencent_${details.kind}`, redact(message), { status: details.status });
     this.kind = details.kind;
-    this.status = details.status;
-    this.code = details.code;
+    this.errorCode = details.errorCode;
     this.transient = details.transient;
   }
 }
@@ -169,7 +175,7 @@ export function createTencentRestClient(options: TencentRestClientOptions): Tenc
     return new TencentRestError(`Tencent answered ${code}: ${meaningOf(code)}${info}`, {
       kind: 'api',
       status,
-      code,
+      errorCode: code,
       transient: isTransient(code),
     });
   }
@@ -202,7 +208,8 @@ export function createTencentRestClient(options: TencentRestClientOptions): Tenc
       const failure = failureOf(answer, status);
       if (failure) {
         // The next `get()` signs a fresh one; the caller's retry goes through the limiter.
-        if (failure.code !== undefined && isUserSigExpired(failure.code)) userSig.invalidate();
+        if (failure.errorCode !== undefined && isUserSigExpired(failure.errorCode))
+          userSig.invalidate();
         throw failure;
       }
       return answer;

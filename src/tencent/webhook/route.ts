@@ -4,7 +4,7 @@ import type { FeedEvent } from '../../kinds/feed-event.js';
 import { isHandledCommand } from '../../kinds/registry.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { WebhookError } from './errors.js';
+import { WebhookError, type WebhookRefusal, type WebhookStatus } from './errors.js';
 import {
   MAX_BODY_BYTES,
   parseWebhook,
@@ -15,6 +15,13 @@ import {
 
 /** A body not sent within this long is refused (Tencent sends small bodies at once). */
 const BODY_TIMEOUT_MS = 10_000;
+
+/** A body refused while it was read, as the webhook's refusal (its status is the body's). */
+const BODY_REFUSALS: Record<'too_large' | 'busy' | 'slow', WebhookRefusal> = {
+  too_large: 'too_large',
+  busy: 'unavailable',
+  slow: 'bad_request',
+};
 
 const OK_BODY = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 
@@ -81,13 +88,14 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       read = await readBody(req, MAX_BODY_BYTES, options.bodies, BODY_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
-      if (error.refusal === 'cut_off') return;
+      // Cut off half-way: nobody is left to answer.
+      if (error.code === 'cut_off') return;
       res.setHeader('connection', 'close');
-      refuse(res, commandHint, () => {
-        if (error.refusal === 'busy') throw new WebhookError(503, error.message, 'unavailable');
-        if (error.refusal === 'slow') throw new WebhookError(408, error.message, 'bad_request');
-        throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
-      });
+      answerRefusal(
+        res,
+        commandHint,
+        new WebhookError(error.status as WebhookStatus, error.message, BODY_REFUSALS[error.code]),
+      );
       return;
     }
     // The body counts against the shared budget until the answer, store commit included.
@@ -122,8 +130,8 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
   };
 
   /**
-   * Runs `check`; a `WebhookError` it throws is answered with its status and counted. True when
-   * the call was refused.
+   * Runs `check`; a `WebhookError` it throws is answered (see `answerRefusal`). True when the
+   * call was refused.
    */
   function refuse(res: ServerResponse, commandHint: string, check: () => void): boolean {
     try {
@@ -131,11 +139,16 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       return false;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
-      if (error.status === 503) res.setHeader('retry-after', '1');
-      fail(res, error.status, error.reason);
-      count(commandHint, error.outcome);
-      logger.debug('webhook refused', { status: error.status, reason: error.reason });
+      answerRefusal(res, commandHint, error);
       return true;
     }
+  }
+
+  /** The one place a refusal becomes the answer: its status and reason, counted by its code. */
+  function answerRefusal(res: ServerResponse, commandHint: string, error: WebhookError): void {
+    if (error.status === 503) res.setHeader('retry-after', '1');
+    fail(res, error.status, error.reason);
+    count(commandHint, error.code);
+    logger.debug('webhook refused', { status: error.status, reason: error.reason });
   }
 }

@@ -364,7 +364,7 @@ describe('recallMessages with a scripted client', () => {
       () => {
         throw new TencentRestError('Tencent answered 20001', {
           kind: 'api',
-          code: 20001,
+          errorCode: 20001,
           transient: false,
         });
       },

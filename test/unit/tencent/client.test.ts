@@ -110,14 +110,25 @@ describe('Tencent REST client: official_account_msg_recall', () => {
     const error = await failureOf(
       client().client.recallOfficialAccountMessages({ ...recallOne, account: '@TOA#_NOPE' }),
     );
-    expect(error).toMatchObject({ kind: 'api', code: 10010, status: 200, transient: false });
+    expect(error).toMatchObject({
+      kind: 'api',
+      code: 'tencent_api',
+      errorCode: 10010,
+      status: 200,
+      transient: false,
+    });
     expect(error.message).toContain('10010');
   });
 
   it('throws a transient api error for a rate limit', async () => {
     fake.setFault({ kind: 'code', code: 60007, times: 1 });
     const error = await failureOf(client().client.recallOfficialAccountMessages(recallOne));
-    expect(error).toMatchObject({ kind: 'api', code: 60007, transient: true });
+    expect(error).toMatchObject({
+      kind: 'api',
+      code: 'tencent_api',
+      errorCode: 60007,
+      transient: true,
+    });
   });
 
   it('drops the UserSig when Tencent says it expired', async () => {
@@ -125,7 +136,12 @@ describe('Tencent REST client: official_account_msg_recall', () => {
     const invalidate = vi.spyOn(userSig, 'invalidate');
     fake.setFault({ kind: 'code', code: 70001, times: 1 });
     const error = await failureOf(c.recallOfficialAccountMessages(recallOne));
-    expect(error).toMatchObject({ kind: 'api', code: 70001, transient: false });
+    expect(error).toMatchObject({
+      kind: 'api',
+      code: 'tencent_api',
+      errorCode: 70001,
+      transient: false,
+    });
     expect(invalidate).toHaveBeenCalledTimes(1);
   });
 
@@ -133,12 +149,12 @@ describe('Tencent REST client: official_account_msg_recall', () => {
     const foreign = new AdminUserSig({ sdkAppId: SDKAPPID, secretKey: 'other', identifier: ADMIN });
     expect(
       await failureOf(client({ userSig: foreign }).client.recallOfficialAccountMessages(recallOne)),
-    ).toMatchObject({ kind: 'api', code: 70009, transient: false });
+    ).toMatchObject({ kind: 'api', code: 'tencent_api', errorCode: 70009, transient: false });
     expect(
       await failureOf(
         client({ sdkAppId: 1400000002 }).client.recallOfficialAccountMessages(recallOne),
       ),
-    ).toMatchObject({ kind: 'api', code: 60006 });
+    ).toMatchObject({ kind: 'api', code: 'tencent_api', errorCode: 60006 });
   });
 
   it('turns HTTP 502 into a transient http error', async () => {
