@@ -3,7 +3,7 @@ import { dedupeKeyOf } from '../../kinds/dedupe.js';
 import type { FeedEvent } from '../../kinds/feed-event.js';
 import { isHandledCommand, kindByCommand } from '../../kinds/registry.js';
 import { WebhookError } from './errors.js';
-import { verifySdkAppId, verifySignature } from './verify.js';
+import { type SignCache, verifySdkAppId, verifySignature } from './verify.js';
 
 /** Tencent's own limit is unknown; ours is the one SPEC names. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -81,10 +81,14 @@ export function parseWebhookQuery(
 const NOT_JSON = /^(application\/x-www-form-urlencoded|multipart\/)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Verifies and checks the request before any body work: cheap refusals first. */
+/**
+ * Verifies and checks the request before any body work: cheap refusals first. `signs`: the
+ * route's cache of expected signs.
+ */
 export function verifyWebhookRequest(
   query: Record<string, string | undefined>,
   settings: WebhookSettings,
+  signs?: SignCache,
 ): void {
   verifySdkAppId(query.SdkAppid, settings.sdkAppId);
   if (settings.callbackToken) {
@@ -93,6 +97,7 @@ export function verifyWebhookRequest(
       query.Sign,
       query.RequestTime,
       (settings.now ?? Date.now)(),
+      signs,
     );
   }
 }

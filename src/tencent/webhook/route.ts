@@ -12,6 +12,7 @@ import {
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
+import { SignCache } from './verify.js';
 
 /** A body not sent within this long is refused (Tencent sends small bodies at once). */
 const BODY_TIMEOUT_MS = 10_000;
@@ -58,6 +59,8 @@ export interface WebhookRouteOptions {
  */
 export function createWebhookRoute(options: WebhookRouteOptions) {
   const { settings, accept, metrics, logger } = options;
+  // This route's own: another app in the process (a test's second app) keeps its own.
+  const signs = new SignCache();
   // Labels from a fixed set: anybody can send any CallbackCommand, and every value would stay.
   const count = (command: string, outcome: string) =>
     metrics.webhooks.inc({ command: isHandledCommand(command) ? command : 'other', outcome });
@@ -76,7 +79,7 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     let caller: ReturnType<typeof parseWebhookQuery> = {};
     const refused = refuse(res, commandHint, () => {
       caller = parseWebhookQuery(params);
-      verifyWebhookRequest(caller, settings);
+      verifyWebhookRequest(caller, settings, signs);
     });
     if (refused) {
       req.resume();

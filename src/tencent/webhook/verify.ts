@@ -14,18 +14,30 @@ export function computeSign(token: string, requestTime: string): string {
 /**
  * Every call within one second carries the same `RequestTime`, hence the same `Sign`: computing
  * it once per second keeps a hash off the hot path. Only a few seconds are ever valid at once.
+ * Each webhook route has its own (made with the route, gone with it), never one per process.
  */
-const recentSigns = new Map<string, Buffer>();
+export class SignCache {
+  private readonly signs = new Map<string, Buffer>();
 
-function expectedSign(token: string, requestTime: string): Buffer {
-  const key = `${requestTime}\n${token}`;
-  let sign = recentSigns.get(key);
-  if (!sign) {
-    if (recentSigns.size >= 16) recentSigns.clear();
-    sign = Buffer.from(computeSign(token, requestTime), 'utf8');
-    recentSigns.set(key, sign);
+  /** How many seconds' signs it holds at most. */
+  static readonly MAX_SIZE = 16;
+
+  /** The `Sign` Tencent sends with `requestTime` for `token`, as bytes to compare. */
+  expected(token: string, requestTime: string): Buffer {
+    const key = `${requestTime}\n${token}`;
+    let sign = this.signs.get(key);
+    if (!sign) {
+      if (this.signs.size >= SignCache.MAX_SIZE) this.signs.clear();
+      sign = Buffer.from(computeSign(token, requestTime), 'utf8');
+      this.signs.set(key, sign);
+    }
+    return sign;
   }
-  return sign;
+
+  /** Signs held now. */
+  size(): number {
+    return this.signs.size;
+  }
 }
 
 /** The SDKAppID in the query must be ours: Tencent's own advice for every callback. */
@@ -35,12 +47,16 @@ export function verifySdkAppId(sdkAppId: string | undefined, expected: number): 
   }
 }
 
-/** Webhook authentication, when a token is configured: `Sign` and a fresh `RequestTime`. */
+/**
+ * Webhook authentication, when a token is configured: `Sign` and a fresh `RequestTime`.
+ * `signs`: the route's cache of expected signs (a call on its own computes its sign).
+ */
 export function verifySignature(
   token: string,
   sign: string | undefined,
   requestTime: string | undefined,
   nowMs: number,
+  signs: SignCache = new SignCache(),
 ): void {
   if (!sign || !requestTime) {
     throw new WebhookError(401, 'Sign and RequestTime are required', 'unauthorized');
@@ -52,7 +68,7 @@ export function verifySignature(
   if (skew > REQUEST_TIME_WINDOW_SECONDS) {
     throw new WebhookError(401, 'RequestTime is outside the allowed window', 'unauthorized');
   }
-  const expected = expectedSign(token, requestTime);
+  const expected = signs.expected(token, requestTime);
   // SPEC: lowercase hex, as Tencent sends it; another spelling is another string.
   const given = Buffer.from(sign, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeSign,
+  SignCache,
   verifySdkAppId,
   verifySignature,
 } from '../../../../src/tencent/webhook/verify.js';
@@ -58,5 +59,21 @@ describe('webhook verification', () => {
     expect(refusal(() => verifySdkAppId('1400000002', 1400000001)).status).toBe(403);
     expect(refusal(() => verifySdkAppId(undefined, 1400000001)).status).toBe(403);
     expect(refusal(() => verifySdkAppId('01400000001', 1400000001)).status).toBe(403);
+  });
+
+  it("keeps each route's expected signs apart, a few seconds at most", () => {
+    const now = 1669872112_000;
+    const sign = computeSign('xxxxyyyy', '1669872112');
+    const a = new SignCache();
+    const b = new SignCache();
+    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now, a)).not.toThrow();
+    expect(a.expected('xxxxyyyy', '1669872112').toString('utf8')).toBe(sign);
+    expect(a.size()).toBe(1);
+    // Another app's route (its own cache) has computed nothing, and refuses with its own token.
+    expect(b.size()).toBe(0);
+    expect(refusal(() => verifySignature('other', sign, '1669872112', now, b)).status).toBe(401);
+    for (let t = 0; t < SignCache.MAX_SIZE * 2; t++) a.expected('xxxxyyyy', String(1669872112 + t));
+    expect(a.size()).toBeLessThanOrEqual(SignCache.MAX_SIZE);
+    expect(a.expected('xxxxyyyy', '1669872112').toString('utf8')).toBe(sign);
   });
 });
