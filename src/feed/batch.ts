@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { kindOf, type WebhookBody } from '../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../kinds/time.js';
-import { countOf } from '../lib/lists.js';
+import { countOf } from '../slack/counts.js';
 import { mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';

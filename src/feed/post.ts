@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { countOf } from '../lib/lists.js';
+import { countOf } from '../slack/counts.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { renderEventDetails } from './render/details.js';
 import { renderEvent } from './render/event.js';

@@ -1,6 +1,6 @@
 /** `Group.CallbackAfterRecallMsg`: messages of a group (or of a Community topic) were recalled. */
 import { z } from 'zod';
-import { countOf } from '../lib/lists.js';
+import { countOf } from '../slack/counts.js';
 import { fileValue } from '../slack/text.js';
 import { count, eventTime, id, list } from './fields.js';
 import type { Kind } from './kind.js';

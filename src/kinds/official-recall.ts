@@ -3,7 +3,7 @@
  * The feed may have posted them (see `official-send.ts`): their posts are then updated.
  */
 import { z } from 'zod';
-import { countOf } from '../lib/lists.js';
+import { countOf } from '../slack/counts.js';
 import { fileValue } from '../slack/text.js';
 import { eventTime, id, list } from './fields.js';
 import type { Kind } from './kind.js';

@@ -1,4 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
+import { countOf } from '../slack/counts.js';
 import {
   CANCEL_RECALL_ACTION_ID,
   CONFIRM_RECALL_ACTION_ID,
@@ -30,14 +31,14 @@ export function renderConfirmation(
     .join(', ');
   const more = n > SHOW_KEYS ? ` and ${n - SHOW_KEYS} more` : '';
   const account = inlineCode(request.account, 200);
-  const text = `Recall ${n} message${n === 1 ? '' : 's'} of ${account}? This cannot be undone.`;
+  const text = `Recall ${countOf(n, 'message')} of ${account}? This cannot be undone.`;
   return {
     text,
     blocks: [
       {
         type: 'section',
         text: mrkdwn(
-          `:warning: You are about to recall *${n} message${n === 1 ? '' : 's'}* of ${account}: ${listed}${more}.\n${request.reason ? `Reason: ${escapeLine(request.reason)}` : 'No reason given.'}\n*A recall cannot be undone.* This confirmation expires in 30 minutes.`,
+          `:warning: You are about to recall *${countOf(n, 'message')}* of ${account}: ${listed}${more}.\n${request.reason ? `Reason: ${escapeLine(request.reason)}` : 'No reason given.'}\n*A recall cannot be undone.* This confirmation expires in 30 minutes.`,
         ),
       },
       {
@@ -47,7 +48,7 @@ export function renderConfirmation(
             type: 'button',
             action_id: CONFIRM_RECALL_ACTION_ID,
             style: 'danger',
-            text: { type: 'plain_text', text: `Recall ${n} message${n === 1 ? '' : 's'}` },
+            text: { type: 'plain_text', text: `Recall ${countOf(n, 'message')}` },
             value: confirmationId,
           },
           {

@@ -9,6 +9,14 @@ export const MAX_REASON_BYTES = 100;
 /** What one recall from Slack may carry: enough for an incident, bounded for the limiter. */
 export const MAX_KEYS_PER_RECALL = 1000;
 
+const REASON_TOO_LONG = `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`;
+const fitsReason = (reason: string) => Buffer.byteLength(reason, 'utf8') <= MAX_REASON_BYTES;
+
+/** Why a reason cannot be sent, or undefined when it can. */
+export function validateReason(reason: string | undefined): string | undefined {
+  return reason === undefined || fitsReason(reason) ? undefined : REASON_TOO_LONG;
+}
+
 export const recallRequestSchema = z.object({
   account: z
     .string()
@@ -19,13 +27,7 @@ export const recallRequestSchema = z.object({
     .array(z.string().regex(MSGKEY, 'is not a MsgKey like 71_1_1698741698'))
     .min(1, 'Give at least one MsgKey, e.g. 71_1_1698741698')
     .max(MAX_KEYS_PER_RECALL, `At most ${MAX_KEYS_PER_RECALL} MsgKeys in one recall`),
-  reason: z
-    .string()
-    .trim()
-    .refine((r) => Buffer.byteLength(r, 'utf8') <= MAX_REASON_BYTES, {
-      message: `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`,
-    })
-    .optional(),
+  reason: z.string().trim().refine(fitsReason, { message: REASON_TOO_LONG }).optional(),
 });
 
 export type RecallRequest = z.infer<typeof recallRequestSchema>;

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { countOf } from '../slack/counts.js';
 import { RETRY_RECALL_ACTION_ID } from '../slack/ids.js';
 import {
   csvText,
@@ -203,18 +204,16 @@ export function renderAudit(
   // One line whatever the account and reason hold: the account in a code span it cannot leave,
   // the reason escaped and on one line, so neither can ping, link or add a line.
   const reason = summary.reason ? `reason: “${escapeLine(summary.reason)}”` : 'no reason given';
-  const text = `:scroll: ${userMention(userId)} recalled ${c.total} message${c.total === 1 ? '' : 's'} of ${inlineCode(summary.account, ACCOUNT_MAX)} via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
+  const text = `:scroll: ${userMention(userId)} recalled ${countOf(c.total, 'message')} of ${inlineCode(summary.account, ACCOUNT_MAX)} via ${ORIGIN_NAMES[origin]} — ${outcome} · ${reason}`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** The progress note a recall keeps up to date while it runs. */
 export const progressNotes = {
   starting: (total: number, account: string, resumed: boolean): string =>
     resumed
-      ? `:hourglass_flowing_sand: Resuming the recall of ${plural(total, 'message')} of ${inlineCode(account, 200)} after an interruption…`
-      : `:hourglass_flowing_sand: Recalling ${plural(total, 'message')} of ${inlineCode(account, 200)}…`,
+      ? `:hourglass_flowing_sand: Resuming the recall of ${countOf(total, 'message')} of ${inlineCode(account, 200)} after an interruption…`
+      : `:hourglass_flowing_sand: Recalling ${countOf(total, 'message')} of ${inlineCode(account, 200)}…`,
   step: (done: number, all: number): string =>
     `:hourglass_flowing_sand: Recalling… ${done} of ${all} requests answered`,
   /** Some keys could not be sent by our side: what is known so far, and what happens next. */
@@ -225,7 +224,7 @@ export const progressNotes = {
       : 'they could not be recorded before sending (our storage is unavailable)';
     const recalled = results.filter((r) => r.ok).length;
     return (
-      `:warning: Recalled ${recalled} of ${results.length} so far. ${plural(waiting.length, 'message')} could not be sent yet: ${why}. ` +
+      `:warning: Recalled ${recalled} of ${results.length} so far. ${countOf(waiting.length, 'message')} could not be sent yet: ${why}. ` +
       `They are sent by themselves once that is resolved (tried every ${Math.round(retryEveryMs / 1000)} s), and every result will be told here.`
     );
   },

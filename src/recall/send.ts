@@ -8,7 +8,7 @@ import {
 } from '../tencent/rest/client.js';
 import { isUserSigExpired } from '../tencent/rest/error-codes.js';
 import { type RecallLimiter, RecallQueueFullError } from './limiter.js';
-import { MAX_REASON_BYTES } from './parse.js';
+import { validateReason } from './parse.js';
 import {
   failure,
   interruptionOf,
@@ -49,14 +49,6 @@ export interface RecallDeps {
   onSending?: (msgKeys: readonly string[]) => Promise<void>;
   /** Called with keys' final results as soon as they are known (never-sent keys are not). */
   onResults?: (results: readonly KeyResult[]) => Promise<void>;
-}
-
-/** Why a reason cannot be sent, or undefined when it can. */
-export function validateReason(reason: string | undefined): string | undefined {
-  if (reason === undefined || Buffer.byteLength(reason, 'utf8') <= MAX_REASON_BYTES) {
-    return undefined;
-  }
-  return `The reason may be at most ${MAX_REASON_BYTES} bytes of UTF-8`;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FeedEvent } from '../../kinds/feed-event.js';
 import { kindOf, type WebhookBody } from '../../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../../kinds/time.js';
 import { Values } from '../../kinds/values.js';
-import { countOf } from '../../lib/lists.js';
+import { countOf } from '../../slack/counts.js';
 import { originParts } from './blocks.js';
 
 /** A piece of mrkdwn, and whether an untrusted value or a list in it had to be shortened. */

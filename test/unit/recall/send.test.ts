@@ -2,12 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { chunk } from '../../../src/lib/lists.js';
 import { silentLogger } from '../../../src/log.js';
 import { createRecallLimiter, type RecallLimiter } from '../../../src/recall/limiter.js';
+import { validateReason } from '../../../src/recall/parse.js';
 import {
   type KeyResult,
   NO_RESULT,
   type RecallDeps,
   recallMessages,
-  validateReason,
 } from '../../../src/recall/send.js';
 import {
   createTencentRestClient,
