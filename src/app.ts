@@ -13,7 +13,9 @@ import { replyFor } from './listeners/replies.js';
 import { createLogger, type Logger } from './log.js';
 import { Health } from './observability/health.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { RecallAudit } from './recall/audit.js';
 import { AUTHORIZATION_TIMEOUT_MS, RecallAuthorizer } from './recall/authorize.js';
+import { RecallJobs } from './recall/jobs.js';
 import { clusteredOptions, createRecallLimiter } from './recall/limiter.js';
 import { RecallService } from './recall/service.js';
 import { cachedBotAuthorize } from './slack/authorize.js';
@@ -137,7 +139,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: homeTeamId(slackClient) } : {}),
     }),
     slack: slackClient,
-    moderationChannel: config.slack.moderationChannel,
+    audit: new RecallAudit({
+      slack: slackClient,
+      moderationChannel: config.slack.moderationChannel,
+      jobs: new RecallJobs(store),
+      // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
+      reconciler: new Reconciler({
+        slack: slackClient,
+        channel: config.slack.moderationChannel,
+        logger: logger.child({ component: 'recall' }),
+        health,
+        metrics,
+      }),
+    }),
     sender: {
       client: createTencentRestClient({
         origin: config.tencent.apiOrigin,
@@ -157,14 +171,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     metrics,
     logger: logger.child({ component: 'recall' }),
     replyFor: (origin, user, progress) => replyFor(origin, slackClient, user, progress),
-    // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
-    reconciler: new Reconciler({
-      slack: slackClient,
-      channel: config.slack.moderationChannel,
-      logger: logger.child({ component: 'recall' }),
-      health,
-      metrics,
-    }),
     shared: Boolean(config.redisUrl),
   });
   registerListeners(bolt, {

@@ -13,28 +13,33 @@ import {
 export interface AuditOptions {
   slack: WebClient;
   moderationChannel: string;
+  /** Where each job's audit state (`started`, `done`) is kept, to post its line once. */
   jobs: RecallJobs;
   /** Finds an audit post made before a crash (marked like the feed's posts). */
-  reconciler?: Reconciler;
+  reconciler?: Reconciler | undefined;
 }
 
 /**
- * The audit line of a recall, posted once: recorded as started with its mark before it is
- * posted, and after a crash looked for in the channel before it is posted again. With many keys
- * the CSV of every result is attached.
+ * The audit line of every recall in the moderation channel. The recall service is given one
+ * and calls `postOnce` when a recall is done: it orchestrates, this posts.
  */
-export async function postAuditOnce(
-  options: AuditOptions,
-  job: RecallJob,
-  summary: RecallSummary,
-  log: Logger,
-): Promise<boolean> {
-  try {
-    await postOnce(options, job, summary, log);
-    return job.audit === 'done';
-  } catch (error) {
-    log.error('could not post the audit line; it is tried again', { error });
-    return false;
+export class RecallAudit {
+  constructor(private readonly options: AuditOptions) {}
+
+  /**
+   * The audit line of a recall, posted once: recorded as started with its mark before it is
+   * posted, and after a crash looked for in the channel before it is posted again. With many
+   * keys the CSV of every result is attached. True once it is posted (now or before); never
+   * throws (a failure is logged, and the job tries again later).
+   */
+  async postOnce(job: RecallJob, summary: RecallSummary, log: Logger): Promise<boolean> {
+    try {
+      await postOnce(this.options, job, summary, log);
+      return job.audit === 'done';
+    } catch (error) {
+      log.error('could not post the audit line; it is tried again', { error });
+      return false;
+    }
   }
 }
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import type { Reconciler } from '../feed/reconcile.js';
 import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { OnceStore } from '../store/once.js';
 import type { RecallJobStore } from '../store/recall-jobs.js';
 import { Answers, type ReplyChannel } from './answers.js';
-import { postAuditOnce } from './audit.js';
+import type { RecallAudit } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createRetryConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
 import { RecallHolds } from './holds.js';
@@ -23,8 +22,10 @@ export interface RecallServiceOptions {
   once: OnceStore;
   recallJobs: RecallJobStore;
   authorizer: RecallAuthorizer;
+  /** For the answers to the person who recalled. */
   slack: WebClient;
-  moderationChannel: string;
+  /** Posts each finished recall's audit line in the moderation channel, once. */
+  audit: Pick<RecallAudit, 'postOnce'>;
   sender: Omit<RecallDeps, 'onProgress' | 'known' | 'uncertain' | 'onSending' | 'onResults'>;
   metrics: Metrics;
   logger: Logger;
@@ -34,8 +35,6 @@ export interface RecallServiceOptions {
     userId: string,
     progress?: { channel: string; ts: string },
   ) => ReplyChannel;
-  /** Finds an audit line posted before a crash, so that it is posted once. */
-  reconciler?: Reconciler;
   /** Another process may run the same jobs (Redis): a job is leased while it runs. */
   shared?: boolean;
 }
@@ -47,8 +46,8 @@ const MAX_ANSWER_TRIES = 10;
 
 /**
  * The recall, from a confirmed request to its answers: authorize the person who confirmed,
- * store it as a durable job, send through the limiter, report every key, audit in the moderation
- * channel. A job interrupted by a crash or a stop resumes where it was.
+ * store it as a durable job, send through the limiter, report every key, have it audited (see
+ * `RecallAudit`). A job interrupted by a crash or a stop resumes where it was.
  */
 export class RecallService {
   private readonly jobs: RecallJobs;
@@ -216,7 +215,7 @@ export class RecallService {
       results,
       confirmedBy,
     );
-    const audited = await postAuditOnce({ ...this.options, jobs: this.jobs }, job, summary, log);
+    const audited = await this.options.audit.postOnce(job, summary, log);
     if (!job.answered) {
       job.answered = await this.answers.results(
         reply,
