@@ -142,7 +142,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     audit: new RecallAudit({
       slack: slackClient,
       moderationChannel: config.slack.moderationChannel,
-      jobs: new RecallJobs(store),
+      jobs: new RecallJobs(store.recallJobs),
       // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
       reconciler: new Reconciler({
         slack: slackClient,

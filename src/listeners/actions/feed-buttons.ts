@@ -4,8 +4,12 @@ import { z } from 'zod';
 import { groupKey } from '../../feed/links.js';
 import { sentMessage } from '../../feed/sends.js';
 import { isMsgKey, MSGKEY } from '../../kinds/msgkey.js';
-import type { ReplyChannel } from '../../recall/answers.js';
-import type { PendingRecall } from '../../recall/confirmations.js';
+import {
+  type FeedRequest,
+  feedGroupLock,
+  feedKeyLock,
+  recallFromFeed,
+} from '../../recall/clicks.js';
 import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 import { ephemeralReply, threadReply } from '../replies.js';
 
@@ -22,9 +26,6 @@ const feedValueSchema = z.object({
   account: z.string().min(1).max(256),
   msgKey: z.string().regex(MSGKEY),
 });
-
-/** How long a feed button stays taken after a click, so a double click recalls once. */
-const FEED_CLICK_LOCK_MS = 5 * 60 * 1000;
 
 /** Where a feed button was clicked: the post (its thread gets the answers) and the clicker. */
 function feedPostOf(
@@ -46,89 +47,30 @@ function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
   }
 }
 
-/**
- * Recalls messages shown in one feed post, after Slack's confirm dialog: the answers go to the
- * post's thread; a lock keeps a double click from recalling twice.
- */
+/** Recalls messages shown in one feed post (see `recallFromFeed`): the answers go to its thread. */
 async function recallFromFeedPost(
   deps: ListenerDeps,
   client: WebClient,
   where: { payload: ButtonPayload; channel: string; postTs: string },
   request: FeedRequest,
 ): Promise<void> {
-  const reply = threadReply(client, where.channel, where.postTs);
-  await answering(deps, reply, 'a feed Recall button', () =>
-    recallIfAllowed(deps, client, where, request, reply),
-  );
-}
-
-async function recallIfAllowed(
-  deps: ListenerDeps,
-  client: WebClient,
-  where: { payload: ButtonPayload; channel: string; postTs: string },
-  request: FeedRequest,
-  reply: ReplyChannel,
-): Promise<void> {
   const { payload, channel, postTs } = where;
-  const pending: PendingRecall = {
-    account: request.account,
-    msgKeys: request.msgKeys,
-    requestedBy: payload.user.id,
-    origin: { kind: 'feed', channel, threadTs: postTs },
-  };
-  // Before the lock: a click by someone who may not recall must not keep a moderator out. The
-  // refusal is for the clicker alone, not a reply in the channel's thread for everyone.
-  const refusal = ephemeralReply(client, channel, payload.user.id);
-  if (!(await deps.recall.authorize(payload.user.id, refusal, pending)).allowed) return;
-  const taken = await takeLocks(deps, request);
-  if (!taken) {
+  const reply = threadReply(client, channel, postTs);
+  await answering(deps, reply, 'a feed Recall button', async () => {
+    const outcome = await recallFromFeed(deps, request, {
+      userId: payload.user.id,
+      origin: { kind: 'feed', channel, threadTs: postTs },
+      refusal: ephemeralReply(client, channel, payload.user.id),
+      reply,
+    });
+    if (outcome !== 'taken') return;
     await client.chat.postEphemeral({
       channel,
       user: payload.user.id,
       thread_ts: postTs,
       text: 'This is already being recalled; the result is in the thread.',
     });
-    return;
-  }
-  if (!(await deps.recall.run({ ...pending, msgKeys: taken.msgKeys }, payload.user.id, reply))) {
-    // Nothing was started: the buttons are free for the next try.
-    await Promise.all(taken.locks.map((lock) => deps.once.takeOnce(lock).catch(() => undefined)));
-  }
-}
-
-/** What a feed button recalls, and the lock its click takes. */
-interface FeedRequest {
-  lock: string;
-  account: string;
-  msgKeys: string[];
-  /** Recall all: each key also takes its own Recall button's lock, and skips a key it cannot. */
-  perKey?: boolean;
-}
-
-/** The lock of one sent message's Recall button (a Recall all of its post takes it too). */
-const keyLock = (account: string, msgKey: string) => `feed-recall:${account}:${msgKey}`;
-
-/**
- * Takes a click's locks: its own, and with `perKey` each key's, so that a Recall and a Recall
- * all of the same message never both send it. Undefined when nothing is left to recall.
- */
-async function takeLocks(
-  deps: ListenerDeps,
-  request: FeedRequest,
-): Promise<{ locks: string[]; msgKeys: string[] } | undefined> {
-  if (!(await deps.once.acquire(request.lock, FEED_CLICK_LOCK_MS))) return undefined;
-  if (!request.perKey) return { locks: [request.lock], msgKeys: request.msgKeys };
-  const locks = [request.lock];
-  const msgKeys: string[] = [];
-  for (const key of request.msgKeys) {
-    const lock = keyLock(request.account, key);
-    if (!(await deps.once.acquire(lock, FEED_CLICK_LOCK_MS))) continue;
-    locks.push(lock);
-    msgKeys.push(key);
-  }
-  if (msgKeys.length > 0) return { locks, msgKeys };
-  await deps.once.takeOnce(request.lock).catch(() => undefined);
-  return undefined;
+  });
 }
 
 /** `feed_recall`: the Recall button of one sent message on a feed post. */
@@ -142,7 +84,7 @@ export function feedRecallButton(deps: ListenerDeps) {
       return;
     }
     await recallFromFeedPost(deps, client, where, {
-      lock: keyLock(value.account, value.msgKey),
+      lock: feedKeyLock(value.account, value.msgKey),
       account: value.account,
       msgKeys: [value.msgKey],
     });
@@ -195,7 +137,7 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       return;
     }
     await recallFromFeedPost(deps, client, where, {
-      lock: `feed-recall-all:${value.group}`,
+      lock: feedGroupLock(value.group),
       perKey: true,
       account: first.account,
       msgKeys: sends.map((s) => s.msgKey),

@@ -1,9 +1,5 @@
 import type { App, BlockAction } from '@slack/bolt';
-import {
-  type PendingRecall,
-  peekConfirmation,
-  takeConfirmation,
-} from '../../recall/confirmations.js';
+import { cancelConfirmed, recallConfirmed } from '../../recall/clicks.js';
 import {
   CANCEL_RECALL_ACTION_ID,
   CONFIRM_RECALL_ACTION_ID,
@@ -39,21 +35,14 @@ export function confirmedRecallButton(deps: ListenerDeps) {
       return;
     }
     await answering(deps, reply, 'a recall confirmation', async () => {
-      // Authorized before it is used up: a refused click leaves it for someone who may recall.
-      const stored = await peekConfirmation(deps.once, id);
-      if (stored && !(await deps.recall.authorize(payload.user.id, reply, stored)).allowed) return;
-      const pending: PendingRecall | undefined = stored && (await takeConfirmation(deps.once, id));
-      if (!pending) {
-        // Beside the message, never over it: it may hold the results of the click that used it.
-        await tellPerson(body, client, EXPIRED, deps.logger);
-        return;
-      }
-      // Answers go where this click's reply goes (the confirmation message), also after a restart.
-      const origin =
-        pending.origin.kind === 'command' && payload.response_url && !payload.message
-          ? { ...pending.origin, responseUrl: payload.response_url }
-          : pending.origin;
-      await deps.recall.run({ ...pending, origin }, payload.user.id, reply);
+      const outcome = await recallConfirmed(deps, {
+        id,
+        userId: payload.user.id,
+        reply,
+        responseUrl: payload.message ? undefined : payload.response_url,
+      });
+      // Beside the message, never over it: it may hold the results of the click that used it.
+      if (outcome === 'taken') await tellPerson(body, client, EXPIRED, deps.logger);
     });
   };
 }
@@ -70,15 +59,15 @@ export function cancelRecallButton(deps: ListenerDeps) {
       return;
     }
     await answering(deps, reply, 'a recall cancellation', async () => {
-      // Only the person who asked may drop what they asked for; anybody else changes nothing.
-      const stored = await peekConfirmation(deps.once, id);
-      if (stored && stored.requestedBy !== payload.user.id) {
-        const text = `:no_entry: Only <@${stored.requestedBy}>, who asked for this recall, can cancel it. Nothing was changed.`;
+      const cancel = await cancelConfirmed(deps.once, id, payload.user.id);
+      if (cancel.outcome === 'not_requester') {
+        const text = `:no_entry: Only <@${cancel.requestedBy}>, who asked for this recall, can cancel it. Nothing was changed.`;
         await tellPerson(body, client, text, deps.logger);
         return;
       }
-      const pending = stored && (await takeConfirmation(deps.once, id));
-      await reply.final({ text: pending ? 'Cancelled: nothing was recalled.' : EXPIRED });
+      await reply.final({
+        text: cancel.outcome === 'cancelled' ? 'Cancelled: nothing was recalled.' : EXPIRED,
+      });
     });
   };
 }

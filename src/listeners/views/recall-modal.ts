@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { withTimeout } from '../../lib/sleep.js';
+import { recallOnce } from '../../recall/clicks.js';
 import {
   type ModalConfirmation,
   modalConfirmationId,
@@ -98,16 +99,16 @@ export function recallModalSubmission(deps: ListenerDeps) {
     const reply = replyFor(modal.origin, client, user);
     const pending = { ...result.request, requestedBy: user, origin: modal.origin };
     try {
-      if (!(await deps.recall.authorize(user, reply, pending)).allowed) return;
-      if (!(await takeModalConfirmation(deps.once, id))) {
+      const outcome = await recallOnce(deps.recall, user, reply, pending, async () =>
+        (await takeModalConfirmation(deps.once, id)) ? pending : undefined,
+      );
+      if (outcome === 'taken') {
         // Beside the first submission's results, never over them.
         const text = `:warning: ${ALREADY_SUBMITTED}`;
         if (modal.origin.kind === 'command')
           await postToResponseUrl(modal.origin.responseUrl, text);
         else await reply.final({ text });
-        return;
       }
-      await deps.recall.run(pending, user, reply);
     } catch (error) {
       deps.logger.error('a recall from the modal failed', { error });
       await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);

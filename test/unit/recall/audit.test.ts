@@ -10,7 +10,7 @@ import type { PendingRecall } from '../../../src/recall/confirmations.js';
 import { RecallJobs } from '../../../src/recall/jobs.js';
 import { LIST_ALL_UP_TO, type RecallSummary } from '../../../src/recall/report.js';
 import type { KeyResult } from '../../../src/recall/send.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import { SqliteStore } from '../../../src/store/sqlite/store.js';
 
 const CHANNEL = 'C0MODERATION';
 const ACCOUNT = '@TOA#_audit';
@@ -76,7 +76,7 @@ function fakeReconciler(outcome: Lookup['outcome']) {
 describe('RecallAudit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'recall-bot-audit-'));
   const store = new SqliteStore({ dataDir: dir });
-  const jobs = new RecallJobs(store);
+  const jobs = new RecallJobs(store.recallJobs);
   afterAll(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
