@@ -81,3 +81,34 @@ export async function answering(
     await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
   }
 }
+
+/** A click on a button that carries a confirmation: what it carries, and where it answers. */
+export interface ConfirmationButtonClick {
+  payload: ButtonPayload;
+  /** The confirmation's ID (the button's value). */
+  id: string;
+  reply: ReplyChannel;
+}
+
+/**
+ * A listener for a button that carries a confirmation: acknowledged at once, refused visibly when
+ * it cannot be read, then `handle`d; a failure on our side is logged and told next to it.
+ */
+export function confirmationButton(
+  deps: ListenerDeps,
+  what: string,
+  handle: (click: ConfirmationButtonClick, args: ButtonArgs) => Promise<void>,
+) {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, body, client } = args;
+    await ack();
+    const payload = parseButton(body);
+    const id = payload && buttonValue(payload);
+    const reply = payload && replyNextTo(payload, client);
+    if (!payload || !id || !reply) {
+      await refuseClick(deps, body, client, what);
+      return;
+    }
+    await answering(deps, reply, `a ${what}`, () => handle({ payload, id, reply }, args));
+  };
+}

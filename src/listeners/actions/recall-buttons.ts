@@ -10,14 +10,7 @@ import {
 import type { ListenerDeps } from '../deps.js';
 import { tellPerson } from '../tell.js';
 
-import {
-  answering,
-  type ButtonArgs,
-  buttonValue,
-  parseButton,
-  refuseClick,
-  replyNextTo,
-} from './click.js';
+import { type ButtonArgs, confirmationButton } from './click.js';
 import { feedRecallAllButton, feedRecallButton } from './feed-buttons.js';
 
 const EXPIRED =
@@ -25,16 +18,10 @@ const EXPIRED =
 
 /** `confirm_recall` and `retry_recall`: the stored request, taken once, then recalled. */
 export function confirmedRecallButton(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs) => {
-    await ack();
-    const payload = parseButton(body);
-    const id = payload && buttonValue(payload);
-    const reply = payload && replyNextTo(payload, client);
-    if (!payload || !id || !reply) {
-      await refuseClick(deps, body, client, 'recall confirmation');
-      return;
-    }
-    await answering(deps, reply, 'a recall confirmation', async () => {
+  return confirmationButton(
+    deps,
+    'recall confirmation',
+    async ({ payload, id, reply }, { body, client }) => {
       const outcome = await recallConfirmed(deps, {
         id,
         userId: payload.user.id,
@@ -43,22 +30,16 @@ export function confirmedRecallButton(deps: ListenerDeps) {
       });
       // Beside the message, never over it: it may hold the results of the click that used it.
       if (outcome === 'taken') await tellPerson(body, client, EXPIRED, deps.logger);
-    });
-  };
+    },
+  );
 }
 
 /** `cancel_recall`: drops the stored request. */
 export function cancelRecallButton(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs) => {
-    await ack();
-    const payload = parseButton(body);
-    const id = payload && buttonValue(payload);
-    const reply = payload && replyNextTo(payload, client);
-    if (!payload || !id || !reply) {
-      await refuseClick(deps, body, client, 'recall cancellation');
-      return;
-    }
-    await answering(deps, reply, 'a recall cancellation', async () => {
+  return confirmationButton(
+    deps,
+    'recall cancellation',
+    async ({ payload, id, reply }, { body, client }) => {
       const cancel = await cancelConfirmed(deps.once, id, payload.user.id);
       if (cancel.outcome === 'not_requester') {
         const text = `:no_entry: Only <@${cancel.requestedBy}>, who asked for this recall, can cancel it. Nothing was changed.`;
@@ -68,8 +49,8 @@ export function cancelRecallButton(deps: ListenerDeps) {
       await reply.final({
         text: cancel.outcome === 'cancelled' ? 'Cancelled: nothing was recalled.' : EXPIRED,
       });
-    });
-  };
+    },
+  );
 }
 
 /** Every button the app puts in messages, by `action_id`. */

@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { WebClient } from '@slack/web-api';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Lookup, Reconciler } from '../../../src/feed/reconcile.js';
 import { silentLogger } from '../../../src/log.js';
 import { RecallAudit } from '../../../src/recall/audit.js';
 import type { PendingRecall } from '../../../src/recall/confirmations.js';
 import { RecallJobs } from '../../../src/recall/jobs.js';
 import { LIST_ALL_UP_TO, type RecallSummary } from '../../../src/recall/report.js';
-import type { KeyResult } from '../../../src/recall/send.js';
-import { SqliteStore } from '../../../src/store/sqlite/store.js';
+import { keyResult } from '../../helpers/key-results.js';
+import { useSqliteStore } from '../../helpers/sqlite-store.js';
 
 const CHANNEL = 'C0MODERATION';
 const ACCOUNT = '@TOA#_audit';
@@ -23,20 +20,10 @@ const pending = (msgKeys: string[]): PendingRecall => ({
   origin: { kind: 'feed', channel: 'C1', threadTs: '1.0' },
 });
 
-const recalled = (msgKey: string): KeyResult => ({
-  msgKey,
-  ok: true,
-  unknown: false,
-  retCode: 0,
-  meaning: 'recalled',
-  transient: false,
-  attempts: 1,
-});
-
 const summaryOf = (keys: string[]): RecallSummary => ({
   account: ACCOUNT,
   reason: 'spam',
-  results: keys.map(recalled),
+  results: keys.map((key) => keyResult(key)),
 });
 
 /** A Slack client that records the audit posts and can be made to fail. */
@@ -74,13 +61,7 @@ function fakeReconciler(outcome: Lookup['outcome']) {
 }
 
 describe('RecallAudit', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'recall-bot-audit-'));
-  const store = new SqliteStore({ dataDir: dir });
-  const jobs = new RecallJobs(store.recallJobs);
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const jobs = new RecallJobs(useSqliteStore('audit').recallJobs);
 
   it('posts the audit line once, marked, in the moderation channel', async () => {
     const slack = fakeSlack();
@@ -135,37 +116,28 @@ describe('RecallAudit', () => {
     expect(slack.posts).toHaveLength(1);
   });
 
-  it('after a crash mid-post, looks for the line first: found, it is not posted again', async () => {
-    const slack = fakeSlack();
-    const { reconciler, findSettled } = fakeReconciler('found');
-    const audit = new RecallAudit({
-      slack: slack.client,
-      moderationChannel: CHANNEL,
-      jobs,
-      reconciler,
-    });
-    const keys = ['4_4_1'];
-    const job = { ...(await jobs.create(pending(keys), 'U0ALICE1')), audit: 'started' as const };
-    expect(await audit.postOnce(job, summaryOf(keys), silentLogger)).toBe(true);
-    expect(findSettled).toHaveBeenCalledWith(
-      expect.objectContaining({ id: `audit-${job.id}`, kind: 'message', channel: CHANNEL }),
-    );
-    expect(slack.posts).toHaveLength(0);
-    expect(job.audit).toBe('done');
-  });
-
-  it('after a crash mid-post, posts the line when it is not in the channel', async () => {
-    const slack = fakeSlack();
-    const { reconciler } = fakeReconciler('absent');
-    const audit = new RecallAudit({
-      slack: slack.client,
-      moderationChannel: CHANNEL,
-      jobs,
-      reconciler,
-    });
-    const keys = ['5_5_1'];
-    const job = { ...(await jobs.create(pending(keys), 'U0ALICE1')), audit: 'started' as const };
-    expect(await audit.postOnce(job, summaryOf(keys), silentLogger)).toBe(true);
-    expect(slack.posts).toHaveLength(1);
-  });
+  it.each([
+    ['found', 0],
+    ['absent', 1],
+  ] as const)(
+    'after a crash mid-post, looks for the line first: %s, it is posted %i time(s)',
+    async (outcome, posts) => {
+      const slack = fakeSlack();
+      const { reconciler, findSettled } = fakeReconciler(outcome);
+      const audit = new RecallAudit({
+        slack: slack.client,
+        moderationChannel: CHANNEL,
+        jobs,
+        reconciler,
+      });
+      const keys = [`4_4_${posts}`];
+      const job = { ...(await jobs.create(pending(keys), 'U0ALICE1')), audit: 'started' as const };
+      expect(await audit.postOnce(job, summaryOf(keys), silentLogger)).toBe(true);
+      expect(findSettled).toHaveBeenCalledWith(
+        expect.objectContaining({ id: `audit-${job.id}`, kind: 'message', channel: CHANNEL }),
+      );
+      expect(slack.posts).toHaveLength(posts);
+      expect(job.audit).toBe('done');
+    },
+  );
 });

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReplyChannel } from '../../../src/recall/answers.js';
 import type { Authorization } from '../../../src/recall/authorize.js';
 import {
@@ -18,7 +15,7 @@ import {
   type PendingRecall,
   peekConfirmation,
 } from '../../../src/recall/confirmations.js';
-import { SqliteStore } from '../../../src/store/sqlite/store.js';
+import { useSqliteStore } from '../../helpers/sqlite-store.js';
 
 const reply = (): ReplyChannel => ({
   progress: vi.fn(async () => {}),
@@ -57,12 +54,7 @@ const pendingOf = (msgKeys: string[], origin: PendingRecall['origin'] = commandO
 });
 
 describe('clicks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'recall-bot-clicks-'));
-  const store = new SqliteStore({ dataDir: dir });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const store = useSqliteStore('clicks');
 
   describe('recallOnce', () => {
     it('uses nothing up for someone who may not recall', async () => {

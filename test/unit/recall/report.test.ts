@@ -5,20 +5,11 @@ import {
   resultsCsv,
   resultsFileTitle,
 } from '../../../src/recall/report.js';
-import type { KeyResult } from '../../../src/recall/send.js';
 import { BACKTICK_STAND_IN, BROADCAST_AT } from '../../../src/slack/text.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
+import { keyResult } from '../../helpers/key-results.js';
 
-const result = (msgKey: string, over: Partial<KeyResult> = {}): KeyResult => ({
-  msgKey,
-  ok: true,
-  unknown: false,
-  retCode: 0,
-  meaning: 'recalled',
-  transient: false,
-  attempts: 1,
-  ...over,
-});
+const result = keyResult;
 
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `${1000 + i}_1_1698741698`);
 
