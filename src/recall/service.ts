@@ -21,7 +21,7 @@ export interface RecallServiceOptions {
   /** Confirmations (Retry failed) and the leases of running jobs. */
   once: OnceStore;
   recallJobs: RecallJobStore;
-  authorizer: RecallAuthorizer;
+  authorizer: Pick<RecallAuthorizer, 'check'>;
   /** For the answers to the person who recalled. */
   slack: WebClient;
   /** Posts each finished recall's audit line in the moderation channel, once. */
