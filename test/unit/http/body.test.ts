@@ -25,7 +25,7 @@ describe('BodyBudget', () => {
 
 /** Why `readBody` refused: the one place that reads a `BodyError`'s reason. */
 function refusalOf(error: unknown): BodyRefusal | undefined {
-  return error instanceof BodyError ? error.refusal : undefined;
+  return error instanceof BodyError ? error.code : undefined;
 }
 
 type Outcome =

@@ -22,7 +22,7 @@ function restError(
   return new TencentRestError(`failed: ${kind}`, {
     kind,
     status: details.status,
-    code: details.code,
+    errorCode: details.code,
     transient: details.transient ?? false,
   });
 }

@@ -148,6 +148,29 @@ describe('createSlackGate', () => {
     expect(passed).toEqual([]);
   });
 
+  it.each([
+    ['a GET', 405, 'use POST', () => post('', {}, 'GET')],
+    [
+      'no signature',
+      401,
+      'a Slack signature and timestamp are required',
+      () => post(click, { signature: null }),
+    ],
+    [
+      'a body over the limit',
+      413,
+      `body exceeds ${SLACK_MAX_BODY_BYTES} bytes`,
+      () => post('x'.repeat(SLACK_MAX_BODY_BYTES + 1)),
+    ],
+  ])(
+    'answers %s in plain text with its status and reason, from one place',
+    async (_name, status, reason, send) => {
+      const res = await send();
+      expect(res).toMatchObject({ status, text: `${reason}\n` });
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    },
+  );
+
   it('gives the body back to the budget once the answer is sent', async () => {
     await post(click);
     await new Promise((resolve) => setTimeout(resolve, 20));
