@@ -77,13 +77,13 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     // Who is calling is checked from the query alone (403/401), before a byte of the body is
     // read or counted: strangers cannot fill the memory budget that Tencent's calls share.
     let caller: ReturnType<typeof parseWebhookQuery> = {};
-    const refused = refuse(res, commandHint, () => {
+    // Refused, the body is drained unread: the connection is not kept for another request.
+    const refused = refuse(res, commandHint, { close: true }, () => {
       caller = parseWebhookQuery(params);
       verifyWebhookRequest(caller, settings, signs);
     });
     if (refused) {
       req.resume();
-      res.setHeader('connection', 'close');
       return;
     }
     let read: Awaited<ReturnType<typeof readBody>>;
@@ -93,18 +93,18 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       if (!(error instanceof BodyError)) throw error;
       // Cut off half-way: nobody is left to answer.
       if (error.code === 'cut_off') return;
-      res.setHeader('connection', 'close');
       answerRefusal(
         res,
         commandHint,
         new WebhookError(error.status as WebhookStatus, error.message, BODY_REFUSALS[error.code]),
+        { close: true },
       );
       return;
     }
     // The body counts against the shared budget until the answer, store commit included.
     try {
       let outcome: ReturnType<typeof parseWebhook> | undefined;
-      refuse(res, commandHint, () => {
+      refuse(res, commandHint, { close: false }, () => {
         outcome = parseWebhook(
           caller,
           { contentType: req.headers['content-type'], body: read.body },
@@ -136,19 +136,33 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
    * Runs `check`; a `WebhookError` it throws is answered (see `answerRefusal`). True when the
    * call was refused.
    */
-  function refuse(res: ServerResponse, commandHint: string, check: () => void): boolean {
+  function refuse(
+    res: ServerResponse,
+    commandHint: string,
+    how: { close: boolean },
+    check: () => void,
+  ): boolean {
     try {
       check();
       return false;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
-      answerRefusal(res, commandHint, error);
+      answerRefusal(res, commandHint, error, how);
       return true;
     }
   }
 
-  /** The one place a refusal becomes the answer: its status and reason, counted by its code. */
-  function answerRefusal(res: ServerResponse, commandHint: string, error: WebhookError): void {
+  /**
+   * The one place a refusal becomes the answer: its status and reason, counted by its code;
+   * with `close`, the connection is closed after it (headers are set before the answer is sent).
+   */
+  function answerRefusal(
+    res: ServerResponse,
+    commandHint: string,
+    error: WebhookError,
+    how: { close: boolean },
+  ): void {
+    if (how.close) res.setHeader('connection', 'close');
     if (error.status === 503) res.setHeader('retry-after', '1');
     fail(res, error.status, error.reason);
     count(commandHint, error.code);
