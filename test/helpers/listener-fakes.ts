@@ -56,7 +56,8 @@ export function buttonFakes(
   const args = (body: unknown) =>
     ({ ack, body, client: client as unknown as WebClient }) as unknown as ButtonArgs;
   const deps = (store: Store): ListenerDeps => ({
-    store,
+    once: store.once,
+    links: store.links,
     recall: recall as unknown as RecallService,
     logger: silentLogger,
     allowedTeamIds: [],

@@ -30,7 +30,7 @@ describe('recall buttons', () => {
   const store = useSqliteStore('recall-buttons');
   it('confirm: acknowledges, then recalls the stored request for the clicker', async () => {
     const { recall, ack, args, client, deps } = buttonFakes();
-    const id = await createConfirmation(store, pending);
+    const id = await createConfirmation(store.once, pending);
     await confirmedRecallButton(deps(store))(args(click('U0MOD', id)));
     expect(ack).toHaveBeenCalledTimes(1);
     expect(recall.run).toHaveBeenCalledWith(pending, 'U0MOD', expect.anything());
@@ -39,7 +39,7 @@ describe('recall buttons', () => {
 
   it('confirm: tells the clicker alone when the confirmation was used', async () => {
     const { recall, args, client, deps } = buttonFakes();
-    const id = await createConfirmation(store, pending);
+    const id = await createConfirmation(store.once, pending);
     await confirmedRecallButton(deps(store))(args(click('U0MOD', id)));
     await confirmedRecallButton(deps(store))(args(click('U0MOD', id)));
     expect(recall.run).toHaveBeenCalledTimes(1);
@@ -64,7 +64,7 @@ describe('recall buttons', () => {
         throw new Error('boom');
       },
     });
-    const id = await createConfirmation(store, pending);
+    const id = await createConfirmation(store.once, pending);
     await confirmedRecallButton(deps(store))(args(click('U0MOD', id)));
     expect(client.chat.postMessage).toHaveBeenCalledWith(
       expect.objectContaining({ channel: CHANNEL, thread_ts: '5.0', text: SOMETHING_FAILED }),
@@ -73,12 +73,12 @@ describe('recall buttons', () => {
 
   it('cancel: only the person who asked drops the request', async () => {
     const { recall, args, client, deps } = buttonFakes();
-    const id = await createConfirmation(store, pending);
+    const id = await createConfirmation(store.once, pending);
     await cancelRecallButton(deps(store))(args(click('U0OTHER', id)));
     expect(client.chat.postEphemeral.mock.calls[0]?.[0].text).toContain(`Only <@${ASKER}>`);
-    expect(await peekConfirmation(store, id)).toBeDefined();
+    expect(await peekConfirmation(store.once, id)).toBeDefined();
     await cancelRecallButton(deps(store))(args(click(ASKER, id)));
-    expect(await peekConfirmation(store, id)).toBeUndefined();
+    expect(await peekConfirmation(store.once, id)).toBeUndefined();
     expect(client.chat.postMessage).toHaveBeenCalledWith(
       expect.objectContaining({ text: 'Cancelled: nothing was recalled.', thread_ts: '5.0' }),
     );

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BodyBudget } from '../../../../src/http/body.js';
 import { silentLogger } from '../../../../src/log.js';
 import { createMetrics } from '../../../../src/observability/metrics.js';
-import type { Store } from '../../../../src/store/store.js';
 import { MAX_BODY_BYTES } from '../../../../src/tencent/webhook/receive.js';
 import { createWebhookRoute } from '../../../../src/tencent/webhook/route.js';
 import { computeSign } from '../../../../src/tencent/webhook/verify.js';
@@ -15,7 +14,7 @@ const TOKEN = 'route-test-token';
 const COMMAND = samples.c2c.CallbackCommand;
 
 describe('createWebhookRoute', () => {
-  const enqueue = vi.fn(async (_key: string, _event: unknown) => true);
+  const accept = vi.fn(async (_key: string, _event: unknown) => true);
   const metrics = createMetrics();
   let stopping = false;
   let bodies = new BodyBudget();
@@ -26,7 +25,7 @@ describe('createWebhookRoute', () => {
       const url = req.url ?? '';
       const route = createWebhookRoute({
         settings: { sdkAppId: SDKAPPID, callbackToken: TOKEN },
-        store: { enqueue } as unknown as Store,
+        accept,
         metrics,
         logger: silentLogger,
         isStopping: () => stopping,
@@ -66,7 +65,7 @@ describe('createWebhookRoute', () => {
     const { response, json } = await call(signedQuery(), JSON.stringify(samples.c2c));
     expect(response.status).toBe(200);
     expect(json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
-    expect(enqueue).toHaveBeenCalledTimes(1);
+    expect(accept).toHaveBeenCalledTimes(1);
     expect(await counted('accepted')).toBe(1);
   });
 
@@ -77,7 +76,7 @@ describe('createWebhookRoute', () => {
   ] as const)(
     'refuses %s with %i, counted as %s, storing nothing',
     async (_name, status, outcome, over, connection) => {
-      enqueue.mockClear();
+      accept.mockClear();
       const before = await counted(outcome);
       const body = JSON.stringify({
         ...samples.c2c,
@@ -89,7 +88,7 @@ describe('createWebhookRoute', () => {
       expect(typeof json.ErrorInfo).toBe('string');
       // Refused before its body was read, the connection is not kept.
       expect(response.headers.get('connection')).toBe(connection);
-      expect(enqueue).not.toHaveBeenCalled();
+      expect(accept).not.toHaveBeenCalled();
       expect(await counted(outcome)).toBe(before + 1);
     },
   );
