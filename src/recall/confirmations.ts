@@ -50,24 +50,28 @@ function readStored<T>(schema: z.ZodType<T>, value: string | undefined): T | und
   }
 }
 
-const readPending = (value: string | undefined) => readStored(pendingRecallSchema, value);
+/**
+ * A stored confirmation read through `read` (a peek, or a take that uses it up); undefined when
+ * `id` is none we could have made, or nothing readable is stored under it.
+ */
+async function readConfirmation<T>(
+  read: (key: string) => Promise<string | undefined>,
+  key: string,
+  id: string,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  if (!isConfirmationId(id)) return undefined;
+  return readStored(schema, await read(key));
+}
 
 /** Reads a confirmation without using it up (to authorize the clicker first). */
-export async function peekConfirmation(
-  once: OnceStore,
-  id: string,
-): Promise<PendingRecall | undefined> {
-  if (!isConfirmationId(id)) return undefined;
-  return readPending(await once.peekOnce(keyOf(id)));
+export function peekConfirmation(once: OnceStore, id: string): Promise<PendingRecall | undefined> {
+  return readConfirmation((key) => once.peekOnce(key), keyOf(id), id, pendingRecallSchema);
 }
 
 /** Takes a confirmation; a second click (or one after 30 minutes) gets `undefined`. */
-export async function takeConfirmation(
-  once: OnceStore,
-  id: string,
-): Promise<PendingRecall | undefined> {
-  if (!isConfirmationId(id)) return undefined;
-  return readPending(await once.takeOnce(keyOf(id)));
+export function takeConfirmation(once: OnceStore, id: string): Promise<PendingRecall | undefined> {
+  return readConfirmation((key) => once.takeOnce(key), keyOf(id), id, pendingRecallSchema);
 }
 
 /**
@@ -121,19 +125,17 @@ export function modalConfirmationId(privateMetadata: unknown): string | undefine
 }
 
 /** Reads a modal's confirmation without using it up (to authorize the submitter first). */
-export async function peekModalConfirmation(
+export function peekModalConfirmation(
   once: OnceStore,
   id: string,
 ): Promise<ModalConfirmation | undefined> {
-  if (!isConfirmationId(id)) return undefined;
-  return readStored(modalConfirmationSchema, await once.peekOnce(modalKeyOf(id)));
+  return readConfirmation((key) => once.peekOnce(key), modalKeyOf(id), id, modalConfirmationSchema);
 }
 
 /** Takes a modal's confirmation: its first submission gets it, a replay `undefined`. */
-export async function takeModalConfirmation(
+export function takeModalConfirmation(
   once: OnceStore,
   id: string,
 ): Promise<ModalConfirmation | undefined> {
-  if (!isConfirmationId(id)) return undefined;
-  return readStored(modalConfirmationSchema, await once.takeOnce(modalKeyOf(id)));
+  return readConfirmation((key) => once.takeOnce(key), modalKeyOf(id), id, modalConfirmationSchema);
 }

@@ -28,9 +28,14 @@ const feedValueSchema = z.object({
 });
 
 /** Where a feed button was clicked: the post (its thread gets the answers) and the clicker. */
-function feedPostOf(
-  body: unknown,
-): { payload: ButtonPayload; channel: string; postTs: string; value: string } | undefined {
+interface FeedPost {
+  payload: ButtonPayload;
+  channel: string;
+  postTs: string;
+  value: string;
+}
+
+function feedPostOf(body: unknown): FeedPost | undefined {
   const payload = parseButton(body);
   const channel = payload?.container?.channel_id ?? payload?.channel?.id;
   const postTs = payload?.message?.ts;
@@ -45,6 +50,28 @@ function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A listener for a feed post's button whose value is JSON of `schema`: acknowledged at once,
+ * refused visibly when it cannot be read, then `handle`d.
+ */
+function feedButton<T>(
+  deps: ListenerDeps,
+  what: string,
+  schema: z.ZodType<T>,
+  handle: (where: FeedPost, value: T, client: WebClient) => Promise<void>,
+) {
+  return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const where = feedPostOf(body);
+    const value = where && parseJson(schema, where.value);
+    if (!where || !value) {
+      await refuseClick(deps, body, client, what);
+      return;
+    }
+    await handle(where, value, client);
+  };
 }
 
 /** Recalls messages shown in one feed post (see `recallFromFeed`): the answers go to its thread. */
@@ -75,34 +102,20 @@ async function recallFromFeedPost(
 
 /** `feed_recall`: the Recall button of one sent message on a feed post. */
 export function feedRecallButton(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs) => {
-    await ack();
-    const where = feedPostOf(body);
-    const value = where && parseJson(feedValueSchema, where.value);
-    if (!where || !value) {
-      await refuseClick(deps, body, client, 'feed recall');
-      return;
-    }
-    await recallFromFeedPost(deps, client, where, {
+  return feedButton(deps, 'feed recall', feedValueSchema, (where, value, client) =>
+    recallFromFeedPost(deps, client, where, {
       lock: feedKeyLock(value.account, value.msgKey),
       account: value.account,
       msgKeys: [value.msgKey],
-    });
-  };
+    }),
+  );
 }
 
 const groupValueSchema = z.object({ group: z.string().min(1).max(100) });
 
 /** `feed_recall_all`: Recall all on a feed post of several sent messages of one account. */
 export function feedRecallAllButton(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs) => {
-    await ack();
-    const where = feedPostOf(body);
-    const value = where && parseJson(groupValueSchema, where.value);
-    if (!where || !value) {
-      await refuseClick(deps, body, client, 'feed recall-all');
-      return;
-    }
+  return feedButton(deps, 'feed recall-all', groupValueSchema, async (where, value, client) => {
     let record: Awaited<ReturnType<ListenerDeps['links']['getPostLink']>>;
     let recalled: Set<string>;
     try {
@@ -142,5 +155,5 @@ export function feedRecallAllButton(deps: ListenerDeps) {
       account: first.account,
       msgKeys: sends.map((s) => s.msgKey),
     });
-  };
+  });
 }
