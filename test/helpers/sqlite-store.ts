@@ -32,10 +32,3 @@ export function sqliteStoreFactory(): StoreFactory {
     },
   };
 }
-
-/** A SQLite store in a fresh folder for the describe block it is called in; gone after it. */
-export function useSqliteStore(name: string): SqliteStore {
-  const store = new SqliteStore({ dataDir: tempDirs(`recall-bot-${name}-`)() });
-  afterAll(() => store.close());
-  return store;
-}

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { OnceStore } from '../../src/store/once.js';
 import type { PostLinks } from '../../src/store/post-links.js';
 import type { EventQueue } from '../../src/store/queue.js';
@@ -38,4 +39,11 @@ export function openTestStore(): TestStore {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `openTestStore` for the describe block it is called in: closed and removed after it. */
+export function useTestStore(): TestStore {
+  const opened = openTestStore();
+  afterAll(() => opened.close());
+  return opened;
 }

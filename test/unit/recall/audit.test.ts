@@ -6,8 +6,8 @@ import { RecallAudit } from '../../../src/recall/audit.js';
 import type { PendingRecall } from '../../../src/recall/confirmations.js';
 import { RecallJobs } from '../../../src/recall/jobs.js';
 import { LIST_ALL_UP_TO, type RecallSummary } from '../../../src/recall/report.js';
-import { keyResult } from '../../helpers/key-results.js';
-import { useSqliteStore } from '../../helpers/sqlite-store.js';
+import { recalledResult } from '../../helpers/recall.js';
+import { useTestStore } from '../../helpers/store.js';
 
 const CHANNEL = 'C0MODERATION';
 const ACCOUNT = '@TOA#_audit';
@@ -23,7 +23,7 @@ const pending = (msgKeys: string[]): PendingRecall => ({
 const summaryOf = (keys: string[]): RecallSummary => ({
   account: ACCOUNT,
   reason: 'spam',
-  results: keys.map((key) => keyResult(key)),
+  results: keys.map((key) => recalledResult(key)),
 });
 
 /** A Slack client that records the audit posts and can be made to fail. */
@@ -61,7 +61,7 @@ function fakeReconciler(outcome: Lookup['outcome']) {
 }
 
 describe('RecallAudit', () => {
-  const jobs = new RecallJobs(useSqliteStore('audit').recallJobs);
+  const jobs = new RecallJobs(useTestStore().recallJobs);
 
   it('posts the audit line once, marked, in the moderation channel', async () => {
     const slack = fakeSlack();

@@ -15,7 +15,7 @@ import {
   type PendingRecall,
   peekConfirmation,
 } from '../../../src/recall/confirmations.js';
-import { useSqliteStore } from '../../helpers/sqlite-store.js';
+import { useTestStore } from '../../helpers/store.js';
 
 const reply = (): ReplyChannel => ({
   progress: vi.fn(async () => {}),
@@ -54,7 +54,7 @@ const pendingOf = (msgKeys: string[], origin: PendingRecall['origin'] = commandO
 });
 
 describe('clicks', () => {
-  const store = useSqliteStore('clicks');
+  const store = useTestStore();
 
   describe('recallOnce', () => {
     it('uses nothing up for someone who may not recall', async () => {

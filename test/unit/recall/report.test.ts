@@ -5,11 +5,15 @@ import {
   resultsCsv,
   resultsFileTitle,
 } from '../../../src/recall/report.js';
+import type { KeyResult } from '../../../src/recall/send.js';
 import { BACKTICK_STAND_IN, BROADCAST_AT } from '../../../src/slack/text.js';
 import { textsOfBlock } from '../../helpers/blocks.js';
-import { keyResult } from '../../helpers/key-results.js';
+import { recalledResult } from '../../helpers/recall.js';
 
-const result = keyResult;
+const result = (msgKey: string, over: Partial<KeyResult> = {}): KeyResult => ({
+  ...recalledResult(msgKey),
+  ...over,
+});
 
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `${1000 + i}_1_1698741698`);
 

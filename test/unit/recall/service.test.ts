@@ -9,8 +9,8 @@ import { RecallJobs } from '../../../src/recall/jobs.js';
 import type { RecallSummary } from '../../../src/recall/report.js';
 import { RecallService } from '../../../src/recall/service.js';
 import type { RecallApiAnswer, RecallApiRequest } from '../../../src/tencent/rest/client.js';
-import { keyResult } from '../../helpers/key-results.js';
-import { useSqliteStore } from '../../helpers/sqlite-store.js';
+import { recalledResult } from '../../helpers/recall.js';
+import { type TestStore, useTestStore } from '../../helpers/store.js';
 
 const ACCOUNT = '@TOA#_service';
 const MODERATOR = 'U0MODERATOR';
@@ -48,7 +48,7 @@ function fakeTencent() {
 
 /** A recall service on fakes of everything but its store; `allowed` says who may recall. */
 function serviceOn(
-  store: ReturnType<typeof useSqliteStore>,
+  store: TestStore,
   options: { allowed?: readonly string[]; audited?: boolean } = {},
 ) {
   const tencent = fakeTencent();
@@ -92,7 +92,7 @@ const texts = (mock: { mock: { calls: [{ text: string }][] } }) =>
   mock.mock.calls.map(([message]) => message.text);
 
 describe('RecallService', () => {
-  const store = useSqliteStore('service');
+  const store = useTestStore();
   const jobs = new RecallJobs(store.recallJobs);
 
   it('refuses someone who may not recall: nothing is sent, stored or audited', async () => {
@@ -155,7 +155,7 @@ describe('RecallService', () => {
   it('resumes a stored job no run holds, answering where it started', async () => {
     const { service, tencent, audit, replyFor, reply } = serviceOn(store);
     const job = await jobs.create(pendingOf(['5_5_1', '5_5_2']), MODERATOR);
-    await jobs.saveResults(job, [keyResult('5_5_1')]);
+    await jobs.saveResults(job, [recalledResult('5_5_1')]);
     service.start();
     await vi.waitFor(() => expect(audit.postOnce).toHaveBeenCalledTimes(1));
     await service.stop(1000);
