@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryWorker } from '../../../src/feed/worker.js';
+import { Feed } from '../../../src/feed/feed.js';
 import { dedupeKeyOf } from '../../../src/kinds/dedupe.js';
 import { webhookBodySchema } from '../../../src/kinds/registry.js';
 import { silentLogger } from '../../../src/log.js';
@@ -43,7 +43,7 @@ const stores: [string, () => Promise<{ store: Store; cleanup: () => Promise<void
   [
     'sqlite',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'recall-bot-worker-'));
+      const dir = mkdtempSync(join(tmpdir(), 'recall-bot-feed-'));
       return {
         store: new SqliteStore({ dataDir: dir }),
         cleanup: async () => rmSync(dir, { recursive: true, force: true }),
@@ -53,7 +53,7 @@ const stores: [string, () => Promise<{ store: Store; cleanup: () => Promise<void
   [
     'redis',
     async () => {
-      const prefix = uniquePrefix('worker');
+      const prefix = uniquePrefix('feed');
       return {
         store: await RedisStore.connect({ url: testRedisUrl(), prefix }),
         cleanup: () => deleteKeysWithPrefix(prefix),
@@ -62,11 +62,11 @@ const stores: [string, () => Promise<{ store: Store; cleanup: () => Promise<void
   ],
 ];
 
-describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_name, open) => {
+describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open) => {
   let slack: FakeSlack;
   let store: Store;
   let cleanup: () => Promise<void>;
-  let worker: DeliveryWorker | undefined;
+  let feed: Feed | undefined;
   const faults: Faults = {};
 
   beforeAll(async () => {
@@ -81,19 +81,19 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     ({ store, cleanup } = await open());
   });
   afterEach(async () => {
-    await worker?.stop();
+    await feed?.stop();
     await store.close();
     await cleanup();
   });
 
-  function startWorker(
+  function startFeed(
     seen: Pick<Store, 'queue' | 'links'> = {
       queue: faulty(store.queue, faults),
       links: faulty(store.links, faults),
     },
   ): void {
     const metrics = createMetrics();
-    worker = new DeliveryWorker({
+    feed = new Feed({
       ...seen,
       slack: createDeliveryClient('xoxb-test-token', slack.apiUrl, metrics),
       channel: CHANNEL,
@@ -102,7 +102,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
       health: new Health({ checkStore: async () => {} }),
       retry: { baseMs: 50, maxMs: 200, permanentMs: 200, maxOwnFailures: 3 },
     });
-    worker.start();
+    feed.start();
   }
 
   async function enqueue(body: Record<string, unknown>): Promise<void> {
@@ -114,7 +114,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
     faults.getPostLink = 3;
     await enqueue(withdrawalOf(['1_1_1']));
     await enqueue(c2cOf('beside_1_1'));
-    startWorker();
+    startFeed();
     await slack.waitFor(() => showing(slack, 'beside_1_1').length === 1, 5_000);
     await slack.waitFor(() => showing(slack, '1_1_1').length === 1, 5_000);
     await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
@@ -124,7 +124,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
   it('posts once when recording the post keeps failing: the post is found in the channel', async () => {
     faults.finishAttempt = 7;
     await enqueue(c2cOf('unrecorded_1_1'));
-    startWorker();
+    startFeed();
     await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 10_000);
     expect(faults.finishAttempt).toBe(0);
     expect(showing(slack, 'unrecorded_1_1')).toHaveLength(1);
@@ -145,7 +145,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
       key.includes('poison') ? Promise.resolve(broken) : getPostLink(key);
     await enqueue(withdrawalOf(['poison_1_1']));
     for (let i = 0; i < 3; i++) await enqueue(c2cOf(`fine-${i}_1_1`));
-    startWorker({ queue: store.queue, links: poisoned });
+    startFeed({ queue: store.queue, links: poisoned });
     await slack.waitFor(
       () => [0, 1, 2].every((i) => showing(slack, `fine-${i}_1_1`).length === 1),
       10_000,
@@ -159,7 +159,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
   it('never takes a failing store for an event of its own', async () => {
     faults.getPostLink = 9;
     await enqueue(withdrawalOf(['3_1_1']));
-    startWorker();
+    startFeed();
     await slack.waitFor(() => showing(slack, '3_1_1').length === 1, 20_000);
     expect(await store.queue.deadLetterCount()).toBe(0);
   });
@@ -167,7 +167,7 @@ describe.each(stores)('DeliveryWorker on %s: a batch that fails after claim', (_
   it('is released when its recorded writes cannot be read, and delivered after', async () => {
     faults.attemptsFor = 2;
     await enqueue(sendOf('2_1_1'));
-    startWorker();
+    startFeed();
     await slack.waitFor(() => showing(slack, '2_1_1').length === 1, 5_000);
     await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
     expect(showing(slack, '2_1_1')).toHaveLength(1);
