@@ -164,6 +164,19 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     expect(await store.queue.deadLetterCount()).toBe(0);
   });
 
+  it('stops within its bound while a post is not answered, leaving the event in the store', async () => {
+    const held = slack.hold('chat.postMessage');
+    await enqueue(c2cOf('unanswered_1_1'));
+    startFeed();
+    await held.waitForHeld(1);
+    const startedAt = Date.now();
+    await feed?.stop(300);
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(await store.queue.pendingCount()).toBe(1);
+    // Answered at last: the write in flight ends before the store is closed.
+    held.release();
+  });
+
   it('is released when its recorded writes cannot be read, and delivered after', async () => {
     faults.attemptsFor = 2;
     await enqueue(sendOf('2_1_1'));
