@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { Reconciler } from '../../src/feed/reconcile.js';
-import { type RetryPolicy, WriteRunner } from '../../src/feed/runner.js';
+import { type RetryPolicy, WriteRunner, type WriteRunnerOptions } from '../../src/feed/runner.js';
 import { dedupeKeyOf } from '../../src/kinds/dedupe.js';
 import { webhookBodySchema } from '../../src/kinds/registry.js';
 import { silentLogger } from '../../src/log.js';
@@ -9,8 +10,9 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import { createDeliveryClient } from '../../src/slack/web-client.js';
 import type { QueuedEvent } from '../../src/store/queue.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import type { FakeSlack } from '../fakes/slack-api.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL } from './app.js';
+import { tempDirs } from './sqlite-store.js';
 
 /** Retry timings short enough for a test; a job is set aside after 3 failures of its own. */
 export const FAST_RETRY: RetryPolicy = {
@@ -29,8 +31,8 @@ export interface FeedParts {
   reconciler: Reconciler;
   /** Aborting it stops the runner's and the reconciler's waits. */
   controller: AbortController;
-  /** A `WriteRunner` over these parts. */
-  runner(retry?: RetryPolicy): WriteRunner;
+  /** A `WriteRunner` over these parts (with `FAST_RETRY`), or some of its own. */
+  runner(own?: Partial<Pick<WriteRunnerOptions, 'queue' | 'slack' | 'retry'>>): WriteRunner;
   /** Stores webhook bodies and claims them, as the delivery loop would. */
   claimed(...bodies: object[]): Promise<QueuedEvent[]>;
   /** Stores webhook bodies, unclaimed. */
@@ -67,7 +69,7 @@ export function feedParts(slack: FakeSlack, dir: string): FeedParts {
     health,
     reconciler,
     controller,
-    runner: (retry = FAST_RETRY) =>
+    runner: (own = {}) =>
       new WriteRunner({
         queue: store.queue,
         slack: client,
@@ -75,8 +77,9 @@ export function feedParts(slack: FakeSlack, dir: string): FeedParts {
         health,
         metrics,
         logger: silentLogger,
-        retry,
+        retry: FAST_RETRY,
         signal: controller.signal,
+        ...own,
       }),
     enqueue,
     claimed: async (...bodies) => {
@@ -84,5 +87,43 @@ export function feedParts(slack: FakeSlack, dir: string): FeedParts {
       return store.queue.claim(bodies.length, 0);
     },
     deliveredCount: async () => (await metrics.delivered.get()).values[0]?.value ?? 0,
+  };
+}
+
+/**
+ * Registers a test file's hooks over the feed's parts: one fake Slack for the file (reset before
+ * each test), new parts and store for each test, stopped and closed after it.
+ */
+export function useFeedParts(dirPrefix: string): {
+  readonly slack: FakeSlack;
+  readonly parts: FeedParts;
+} {
+  const newDir = tempDirs(dirPrefix);
+  let slack: FakeSlack | undefined;
+  let parts: FeedParts | undefined;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await slack?.close();
+  });
+  beforeEach(() => {
+    if (!slack) throw new Error('the fake Slack did not start');
+    slack.reset();
+    parts = feedParts(slack, newDir());
+  });
+  afterEach(async () => {
+    parts?.controller.abort();
+    await parts?.store.close();
+  });
+  return {
+    get slack() {
+      if (!slack) throw new Error('the fake Slack is started before the tests');
+      return slack;
+    },
+    get parts() {
+      if (!parts) throw new Error('the parts are built before each test');
+      return parts;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BatchDelivery } from '../../../src/feed/delivery.js';
 import type { LinkedWork } from '../../../src/feed/linked-lane.js';
 import { officialPostKey } from '../../../src/feed/links.js';
@@ -6,11 +6,9 @@ import type { PlannedPost } from '../../../src/feed/post.js';
 import { postMark } from '../../../src/feed/reconcile.js';
 import { silentLogger } from '../../../src/log.js';
 import type { QueuedEvent } from '../../../src/store/queue.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 import { CHANNEL } from '../../helpers/app.js';
 import { c2cOf, sendOf, withdrawalOf } from '../../helpers/feed.js';
-import { type FeedParts, feedParts } from '../../helpers/feed-parts.js';
-import { tempDirs } from '../../helpers/sqlite-store.js';
+import { useFeedParts } from '../../helpers/feed-parts.js';
 
 const ACCOUNT = sendOf('x').Official_Account;
 
@@ -20,35 +18,20 @@ function keyOf(queued: QueuedEvent): string {
 }
 
 describe('BatchDelivery', () => {
-  let slack: FakeSlack;
-  let parts: FeedParts;
+  const env = useFeedParts('recall-bot-delivery-');
   /** What happened, in order: `post <keys>` for each post, `lane <key>` for each hand-on. */
   let log: string[];
   let handedOn: LinkedWork[];
   /** Runs while a post goes out (before it counts as delivered). */
   let duringPost: (post: PlannedPost) => Promise<void>;
-  const newDir = tempDirs('recall-bot-delivery-');
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(() => {
-    slack.reset();
-    parts = feedParts(slack, newDir());
     log = [];
     handedOn = [];
     duringPost = async () => {};
   });
-  afterEach(async () => {
-    parts.controller.abort();
-    await parts.store.close();
-  });
 
   function delivery(): BatchDelivery {
-    const { store, reconciler } = parts;
+    const { store, reconciler } = env.parts;
     return new BatchDelivery({
       queue: store.queue,
       links: store.links,
@@ -80,7 +63,7 @@ describe('BatchDelivery', () => {
   }
 
   it('plans the batch into posts, recalls first, sends per account', async () => {
-    const events = await parts.claimed(
+    const events = await env.parts.claimed(
       sendOf('1_1_1', '@TOA#_a'),
       c2cOf('2_1_1'),
       sendOf('3_1_1', '@TOA#_b'),
@@ -89,32 +72,32 @@ describe('BatchDelivery', () => {
     const held = await deliver(events);
     expect(log).toEqual(['post 2_1_1 4_1_1', 'post 1_1_1', 'post 3_1_1']);
     expect(held.size).toBe(0);
-    expect(await parts.store.queue.pendingCount()).toBe(0);
+    expect(await env.parts.store.queue.pendingCount()).toBe(0);
   });
 
   it('hands a recall of a posted send to the linked lane at once, without a post', async () => {
-    await parts.store.links.savePostLink(officialPostKey(ACCOUNT, '1_1_1'), {
+    await env.parts.store.links.savePostLink(officialPostKey(ACCOUNT, '1_1_1'), {
       channel: CHANNEL,
       ts: '10.1',
     });
-    const events = await parts.claimed(withdrawalOf(['1_1_1']), c2cOf('2_1_1'));
+    const events = await env.parts.claimed(withdrawalOf(['1_1_1']), c2cOf('2_1_1'));
     const held = await deliver(events);
     expect(log).toEqual(['lane 1_1_1', 'post 2_1_1']);
     expect(handedOn.map((w) => w.event.id)).toEqual([events[0]?.id]);
     // Handed on: the lane acks it or releases it, not this batch.
     expect(held.size).toBe(0);
-    expect(await parts.store.queue.pendingCount()).toBe(1);
+    expect(await env.parts.store.queue.pendingCount()).toBe(1);
   });
 
   it('hands a recall of a send of the same batch on only once that send is posted', async () => {
-    const events = await parts.claimed(withdrawalOf(['5_1_1']), sendOf('5_1_1'));
+    const events = await env.parts.claimed(withdrawalOf(['5_1_1']), sendOf('5_1_1'));
     const held = await deliver(events);
     expect(log).toEqual(['post 5_1_1', 'lane 5_1_1']);
     expect(held.size).toBe(0);
   });
 
   it('settles first: an event whose post is found in the channel is not posted again', async () => {
-    const [event] = await parts.claimed(c2cOf('6_1_1'));
+    const [event] = await env.parts.claimed(c2cOf('6_1_1'));
     if (!event) throw new Error('nothing claimed');
     const attempt = {
       id: 'post-before-crash',
@@ -125,8 +108,8 @@ describe('BatchDelivery', () => {
       state: 'started' as const,
       startedAt: Date.now(),
     };
-    await parts.store.queue.beginAttempt(attempt);
-    await parts.client.chat.postMessage({
+    await env.parts.store.queue.beginAttempt(attempt);
+    await env.parts.client.chat.postMessage({
       channel: CHANNEL,
       text: '6_1_1',
       metadata: postMark(attempt.id),
@@ -134,15 +117,15 @@ describe('BatchDelivery', () => {
     const held = await deliver([event]);
     expect(log).toEqual([]);
     expect(held.size).toBe(0);
-    expect(await parts.store.queue.pendingCount()).toBe(0);
+    expect(await env.parts.store.queue.pendingCount()).toBe(0);
   });
 
   it('hands on a linked recall with the writes already done for it', async () => {
-    await parts.store.links.savePostLink(officialPostKey(ACCOUNT, '7_1_1'), {
+    await env.parts.store.links.savePostLink(officialPostKey(ACCOUNT, '7_1_1'), {
       channel: CHANNEL,
       ts: '10.1',
     });
-    const [withdrawal] = await parts.claimed(withdrawalOf(['7_1_1']));
+    const [withdrawal] = await env.parts.claimed(withdrawalOf(['7_1_1']));
     if (!withdrawal) throw new Error('nothing claimed');
     const update = {
       id: `${withdrawal.id}:update:10.1`,
@@ -154,8 +137,8 @@ describe('BatchDelivery', () => {
       state: 'started' as const,
       startedAt: Date.now(),
     };
-    await parts.store.queue.beginAttempt(update);
-    await parts.store.queue.finishAttempt(update, { outcome: 'posted', ts: '10.1' });
+    await env.parts.store.queue.beginAttempt(update);
+    await env.parts.store.queue.finishAttempt(update, { outcome: 'posted', ts: '10.1' });
     await deliver([withdrawal]);
     expect(handedOn[0]?.done).toEqual([
       expect.objectContaining({ step: 'update:10.1', state: 'done', outcome: 'posted' }),
@@ -163,32 +146,32 @@ describe('BatchDelivery', () => {
   });
 
   it('delivers recalls that arrive between the posts of sends, and hands back sends', async () => {
-    const events = await parts.claimed(sendOf('1_1_1', '@TOA#_a'), sendOf('2_1_1', '@TOA#_b'));
+    const events = await env.parts.claimed(sendOf('1_1_1', '@TOA#_a'), sendOf('2_1_1', '@TOA#_b'));
     let arrived = false;
     duringPost = async () => {
       if (arrived) return;
       arrived = true;
-      await parts.enqueue(c2cOf('between_1_1'), sendOf('3_1_1', '@TOA#_c'));
+      await env.parts.enqueue(c2cOf('between_1_1'), sendOf('3_1_1', '@TOA#_c'));
     };
     const held = await deliver(events);
     expect(log).toEqual(['post 1_1_1', 'post between_1_1', 'post 2_1_1']);
     expect(held.size).toBe(0);
     // The send that arrived waits for the next batch, to be grouped with its account's.
-    const next = await parts.store.queue.claim(10, 0);
+    const next = await env.parts.store.queue.claim(10, 0);
     expect(next.map(keyOf)).toEqual(['3_1_1']);
   });
 
   it('keeps in held what a failed round did not deliver, recalls claimed meanwhile included', async () => {
-    const events = await parts.claimed(sendOf('1_1_1', '@TOA#_a'), sendOf('2_1_1', '@TOA#_b'));
+    const events = await env.parts.claimed(sendOf('1_1_1', '@TOA#_a'), sendOf('2_1_1', '@TOA#_b'));
     let posts = 0;
     duringPost = async () => {
       posts++;
-      if (posts === 1) await parts.enqueue(c2cOf('between_1_1'));
+      if (posts === 1) await env.parts.enqueue(c2cOf('between_1_1'));
       if (posts === 2) throw new Error('a store write failed');
     };
     const held = new Set(events.map((e) => e.id));
     await expect(delivery().deliver(events, held)).rejects.toThrow('a store write failed');
-    const pending = await parts.store.queue.peek([...held]);
+    const pending = await env.parts.store.queue.peek([...held]);
     expect(pending.map(keyOf).sort()).toEqual(['2_1_1', 'between_1_1']);
   });
 });

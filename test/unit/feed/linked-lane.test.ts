@@ -7,16 +7,7 @@ import {
 } from '../../../src/feed/linked-lane.js';
 import { c2cOf } from '../../helpers/feed.js';
 import { feedEvent } from '../../helpers/render.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+import { sleep, until } from '../../helpers/until.js';
 
 /** A recall waiting for the lane (what it recalls does not matter to the lane). */
 function work(id: string): LinkedWork {

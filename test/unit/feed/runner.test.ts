@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeadLetterError, StoppedError, StoreFaultError } from '../../../src/feed/errors.js';
 import { officialPostKey } from '../../../src/feed/links.js';
-import { newJobState, WriteRunner } from '../../../src/feed/runner.js';
+import { newJobState } from '../../../src/feed/runner.js';
 import type { FeedWrite } from '../../../src/feed/writes.js';
-import { silentLogger } from '../../../src/log.js';
 import type { EventQueue, PostAttempt, QueuedEvent } from '../../../src/store/queue.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 import { CHANNEL } from '../../helpers/app.js';
 import { c2cOf } from '../../helpers/feed.js';
-import { FAST_RETRY, type FeedParts, feedParts } from '../../helpers/feed-parts.js';
-import { tempDirs } from '../../helpers/sqlite-store.js';
+import { FAST_RETRY, useFeedParts } from '../../helpers/feed-parts.js';
 
 const content = { text: 'one recall', blocks: [] };
 
@@ -91,57 +88,28 @@ describe('newJobState', () => {
 });
 
 describe('WriteRunner', () => {
-  let slack: FakeSlack;
-  let parts: FeedParts;
-  const newDir = tempDirs('recall-bot-runner-');
-
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
-  beforeEach(() => {
-    slack.reset();
-    parts = feedParts(slack, newDir());
-  });
-  afterEach(async () => {
-    parts.controller.abort();
-    await parts.store.close();
-  });
-
-  /** A runner over the parts whose queue is `queue`. */
-  function runnerOver(queue: EventQueue, slackClient = parts.client): WriteRunner {
-    return new WriteRunner({
-      queue,
-      slack: slackClient,
-      reconciler: parts.reconciler,
-      health: parts.health,
-      metrics: parts.metrics,
-      logger: silentLogger,
-      retry: FAST_RETRY,
-      signal: parts.controller.signal,
-    });
-  }
+  const env = useFeedParts('recall-bot-runner-');
 
   it('makes a write once: recorded before, then done with the acks of its events', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'), c2cOf('2_1_1'));
+    const events = await env.parts.claimed(c2cOf('1_1_1'), c2cOf('2_1_1'));
     const log: string[] = [];
     const write = writeOf(events);
-    const outcome = await runnerOver(recording(parts.store.queue, log)).run(write, newJobState());
-    const [message] = slack.messages;
+    const outcome = await env.parts
+      .runner({ queue: recording(env.parts.store.queue, log) })
+      .run(write, newJobState());
+    const [message] = env.slack.messages;
     expect(outcome).toEqual({ outcome: 'posted', ts: message?.ts });
-    expect(slack.messages).toHaveLength(1);
+    expect(env.slack.messages).toHaveLength(1);
     const done = { outcome: 'posted', ts: message?.ts, ack: write.eventIds, links: [] };
     expect(log).toEqual([
       `beginAttempt ${write.id} {}`,
       `finishAttempt ${write.id} ${JSON.stringify(done)}`,
     ]);
-    expect(await parts.store.queue.pendingCount()).toBe(0);
+    expect(await env.parts.store.queue.pendingCount()).toBe(0);
   });
 
   it('does not make again a write recorded as done, nor a step recorded gone', async () => {
-    const runner = parts.runner();
+    const runner = env.parts.runner();
     const write = writeOf([], { id: 'w-done' });
     expect(await runner.run(write, newJobState([doneAttempt({})]))).toEqual({
       outcome: 'posted',
@@ -153,31 +121,33 @@ describe('WriteRunner', () => {
       outcome: 'gone',
       reason: 'recorded earlier',
     });
-    expect(slack.calls).toEqual([]);
+    expect(env.slack.calls).toEqual([]);
   });
 
   it('saves the links the write makes, with its ts, in the same commit', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
     const key = officialPostKey('@TOA#_x', '1_1_1');
-    const outcome = await parts.runner().run(
+    const outcome = await env.parts.runner().run(
       writeOf(events, {
         links: (at) => [{ key, link: { channel: CHANNEL, ...(at ? { ts: at } : {}) } }],
       }),
       newJobState(),
     );
     const ts = outcome.outcome === 'posted' ? outcome.ts : undefined;
-    expect(ts).toBe(slack.messages[0]?.ts);
-    expect(await parts.store.links.getPostLink(key)).toEqual({ channel: CHANNEL, ts });
+    expect(ts).toBe(env.slack.messages[0]?.ts);
+    expect(await env.parts.store.links.getPostLink(key)).toEqual({ channel: CHANNEL, ts });
   });
 
   it('makes the plainer write instead, once, when Slack refuses the payload', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    env.slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
     const plain = writeOf(events, { content: { text: 'plain', blocks: [] } });
     const write = writeOf(events, { fallback: () => plain });
     const log: string[] = [];
-    await runnerOver(recording(parts.store.queue, log)).run(write, newJobState());
-    expect(slack.messages.map((m) => m.text)).toEqual(['plain']);
+    await env.parts
+      .runner({ queue: recording(env.parts.store.queue, log) })
+      .run(write, newJobState());
+    expect(env.slack.messages.map((m) => m.text)).toEqual(['plain']);
     // The refused write is forgotten: nothing to look for after a restart.
     expect(log.map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual([
       `beginAttempt ${write.id}`,
@@ -188,10 +158,10 @@ describe('WriteRunner', () => {
   });
 
   it('gives a job up after failures of its own, as many as its state or the policy allows', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    slack.failNext('chat.postMessage', { error: 'something_only_this_post_does' }, 5);
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    env.slack.failNext('chat.postMessage', { error: 'something_only_this_post_does' }, 5);
     const job = newJobState();
-    const error = await parts
+    const error = await env.parts
       .runner()
       .run(writeOf(events), job)
       .catch((e: unknown) => e);
@@ -200,61 +170,61 @@ describe('WriteRunner', () => {
     expect(job.ownFailures).toBe(FAST_RETRY.maxOwnFailures);
 
     const retried = newJobState([], 2);
-    await expect(parts.runner().run(writeOf(events), retried)).rejects.toThrow(DeadLetterError);
+    await expect(env.parts.runner().run(writeOf(events), retried)).rejects.toThrow(DeadLetterError);
     expect(retried.ownFailures).toBe(2);
-    expect(slack.messages).toEqual([]);
-    expect(await parts.store.queue.pendingCount()).toBe(1);
+    expect(env.slack.messages).toEqual([]);
+    expect(await env.parts.store.queue.pendingCount()).toBe(1);
   });
 
   it('waits while Slack refuses the feed, says so on /healthz, and clears it once it posts', async () => {
     const problems: (string | undefined)[] = [];
-    const setProblem = parts.health.setProblem.bind(parts.health);
-    parts.health.setProblem = (name, reason) => {
+    const setProblem = env.parts.health.setProblem.bind(env.parts.health);
+    env.parts.health.setProblem = (name, reason) => {
       if (name === 'slack') problems.push(reason);
       setProblem(name, reason);
     };
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    slack.failNext('chat.postMessage', { error: 'invalid_auth' }, 2);
-    await parts.runner().run(writeOf(events), newJobState());
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    env.slack.failNext('chat.postMessage', { error: 'invalid_auth' }, 2);
+    await env.parts.runner().run(writeOf(events), newJobState());
     expect(problems).toEqual([
       'Slack refuses the feed: invalid_auth',
       'Slack refuses the feed: invalid_auth',
       undefined,
     ]);
-    expect(slack.messages).toHaveLength(1);
-    expect((await parts.health.status()).status).toBe('ok');
+    expect(env.slack.messages).toHaveLength(1);
+    expect((await env.parts.health.status()).status).toBe('ok');
   });
 
   it('looks in the channel after an unanswered try before making the write again', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    slack.failNext('chat.postMessage', 'http500');
-    await parts.runner().run(writeOf(events), newJobState());
-    const methods = slack.calls.map((c) => c.method);
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    env.slack.failNext('chat.postMessage', 'http500');
+    await env.parts.runner().run(writeOf(events), newJobState());
+    const methods = env.slack.calls.map((c) => c.method);
     expect(methods).toEqual(['chat.postMessage', 'conversations.history', 'chat.postMessage']);
-    expect(slack.messages).toHaveLength(1);
+    expect(env.slack.messages).toHaveLength(1);
   });
 
   it('finds in the channel the post of a try whose answer was lost, and posts nothing more', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    const held = slack.hold('chat.postMessage');
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    const held = env.slack.hold('chat.postMessage');
     const impatient = new WebClient('xoxb-test-token', {
-      slackApiUrl: slack.apiUrl,
+      slackApiUrl: env.slack.apiUrl,
       timeout: 300,
       retryConfig: { retries: 0 },
       logLevel: LogLevel.ERROR,
     });
-    const runner = runnerOver(parts.store.queue, impatient);
+    const runner = env.parts.runner({ slack: impatient });
     const write = writeOf(events);
     const outcome = await runner.run(write, newJobState());
     held.release();
-    expect(slack.messages).toHaveLength(1);
-    expect(outcome).toEqual({ outcome: 'posted', ts: slack.messages[0]?.ts });
-    expect(await parts.store.queue.pendingCount()).toBe(0);
+    expect(env.slack.messages).toHaveLength(1);
+    expect(outcome).toEqual({ outcome: 'posted', ts: env.slack.messages[0]?.ts });
+    expect(await env.parts.store.queue.pendingCount()).toBe(0);
   });
 
   it('is gone when the post it updates was deleted, and records it so', async () => {
-    const post = await parts.client.chat.postMessage({ channel: CHANNEL, text: 'a post' });
-    slack.deleteMessage(CHANNEL, post.ts ?? '');
+    const post = await env.parts.client.chat.postMessage({ channel: CHANNEL, text: 'a post' });
+    env.slack.deleteMessage(CHANNEL, post.ts ?? '');
     const update = writeOf([], {
       id: 'e1:update',
       step: 'update',
@@ -264,7 +234,7 @@ describe('WriteRunner', () => {
       delivers: false,
     });
     const job = newJobState();
-    expect(await parts.runner().run(update, job)).toEqual({
+    expect(await env.parts.runner().run(update, job)).toEqual({
       outcome: 'gone',
       reason: 'message_not_found',
     });
@@ -272,44 +242,39 @@ describe('WriteRunner', () => {
   });
 
   it('does not post for events another replica took over', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    const runner = runnerOver(queueWith(parts.store.queue, 'confirmHeld', async () => false));
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    const runner = env.parts.runner({
+      queue: queueWith(env.parts.store.queue, 'confirmHeld', async () => false),
+    });
     const error = await runner.run(writeOf(events), newJobState()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreFaultError);
     expect((error as Error).message).toBe('another replica took these events over');
-    expect(slack.messages).toEqual([]);
+    expect(env.slack.messages).toEqual([]);
   });
 
   it('tries a store write again before giving up on it', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
     let failures = 2;
-    const queue = parts.store.queue;
-    const runner = new WriteRunner({
+    const queue = env.parts.store.queue;
+    const runner = env.parts.runner({
       queue: queueWith(queue, 'beginAttempt', (attempt) =>
         failures-- > 0
           ? Promise.reject(new Error('database is locked'))
           : queue.beginAttempt(attempt),
       ),
-      slack: parts.client,
-      reconciler: parts.reconciler,
-      health: parts.health,
-      metrics: parts.metrics,
-      logger: silentLogger,
-      retry: FAST_RETRY,
-      signal: parts.controller.signal,
     });
     await runner.run(writeOf(events), newJobState());
-    expect(slack.messages).toHaveLength(1);
+    expect(env.slack.messages).toHaveLength(1);
     expect(await queue.pendingCount()).toBe(0);
   });
 
   it('stops waiting when the app stops', async () => {
-    const events = await parts.claimed(c2cOf('1_1_1'));
-    slack.failNext('chat.postMessage', { error: 'invalid_auth' });
-    const runner = parts.runner({ ...FAST_RETRY, permanentMs: 60_000 });
+    const events = await env.parts.claimed(c2cOf('1_1_1'));
+    env.slack.failNext('chat.postMessage', { error: 'invalid_auth' });
+    const runner = env.parts.runner({ retry: { ...FAST_RETRY, permanentMs: 60_000 } });
     const running = runner.run(writeOf(events), newJobState());
-    setTimeout(() => parts.controller.abort(), 50);
+    setTimeout(() => env.parts.controller.abort(), 50);
     await expect(running).rejects.toBeInstanceOf(StoppedError);
-    expect(slack.messages).toEqual([]);
+    expect(env.slack.messages).toEqual([]);
   });
 });

@@ -6,20 +6,10 @@ import {
   type DeliveryWorkerOptions,
 } from '../../../src/feed/worker.js';
 import { createLogger } from '../../../src/log.js';
+import { sleep, until } from '../../helpers/until.js';
 
 interface Item {
   id: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `check` holds, polling; fails the test after `ms`. */
-async function until(check: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
 }
 
 /** A queue in memory: claims take the oldest events not held; every call is recorded. */
