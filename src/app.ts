@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Config, secretsOf } from './config.js';
+import { Feed, type RetryPolicy } from './feed/feed.js';
 import { feedProblems } from './feed/problems.js';
 import { Reconciler } from './feed/reconcile.js';
-import { DeliveryWorker, type RetryPolicy } from './feed/worker.js';
 import { BodyBudget } from './http/body.js';
 import { createHttpServer } from './http/server.js';
 import { registerListeners } from './listeners/index.js';
@@ -60,7 +60,7 @@ function boltLogLevel(level: Config['logLevel']): LogLevel {
   ];
 }
 
-/** Builds the Bolt app, the routes and the worker, and starts listening on `config.port`. */
+/** Builds the Bolt app, the routes and the feed, and starts listening on `config.port`. */
 /** The installed team (`auth.test`, asked once it answers; undefined while it cannot). */
 function homeTeamId(client: WebClient): () => Promise<string | undefined> {
   let asked: Promise<string | undefined> | undefined;
@@ -181,7 +181,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     allowedTeamIds: config.slack.allowedTeamIds,
   });
 
-  const worker = new DeliveryWorker({
+  const feed = new Feed({
     queue: store.queue,
     links: store.links,
     slack: createDeliveryClient(config.slack.botToken, config.slack.apiUrl, metrics, slackLog),
@@ -234,7 +234,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       .start()
       .catch((error: unknown) => logger.error('Socket Mode failed to connect', { error }));
   }
-  worker.start();
+  feed.start();
   // Recalls a crash or a stop interrupted go on where they were.
   recall.start();
   logger.info('recall-bot started', {
@@ -257,7 +257,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Requests in flight are answered (Connection: close); after 10 s what is left is cut.
       const closed = http.close(10_000);
       // A post in flight is waited for up to 15 s; cut short, it is looked for after the restart.
-      await worker.stop(15_000);
+      await feed.stop(15_000);
       if (socketMode) await bolt.stop().catch(() => undefined);
       await closed;
       await recalls;

@@ -19,8 +19,11 @@ export interface FeedJob {
   eventIds: string[];
   /** Its writes ack the events themselves (else the worker acks them once `run` resolves). */
   acksItself: boolean;
-  run(runner: WriteRunner, state: JobState): Promise<void>;
+  run(runner: WriteRunnerLike, state: JobState): Promise<void>;
 }
+
+/** What a job needs of the `WriteRunner`: making one write. */
+export type WriteRunnerLike = Pick<WriteRunner, 'run'>;
 
 type EventsById = ReadonlyMap<string, FeedEvent>;
 

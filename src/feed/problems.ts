@@ -7,7 +7,10 @@ export const FEED_BEHIND_MS = 120_000;
  * What `/healthz` reports of the feed: events waiting too long (a Slack outage, a wedged post)
  * and events set aside as dead letters. Empty when the feed is keeping up.
  */
-export function feedProblems(queue: EventQueue, behindMs = FEED_BEHIND_MS) {
+export function feedProblems(
+  queue: Pick<EventQueue, 'oldestPendingAt' | 'deadLetterCount'>,
+  behindMs = FEED_BEHIND_MS,
+) {
   return async (): Promise<string[]> => {
     const reasons: string[] = [];
     const [oldest, dead] = await Promise.all([queue.oldestPendingAt(), queue.deadLetterCount()]);
