@@ -96,7 +96,9 @@ describe('the layout of src/', () => {
   });
 
   it('switches on CallbackCommand nowhere', () => {
-    const switching = sources.filter((file) => /switch\s*\([^)]*CallbackCommand\)/.test(read(file)));
+    const switching = sources.filter((file) =>
+      /switch\s*\([^)]*CallbackCommand\)/.test(read(file)),
+    );
     expect(switching).toEqual([]);
   });
 
@@ -110,6 +112,9 @@ describe('the layout of src/', () => {
   it('has at least 90 % of its modules imported by a test', () => {
     const imported = new Set(tests.flatMap(importsOf));
     const untested = sources.filter((file) => !imported.has(file));
-    expect(untested.length / sources.length, `not imported by a test: ${untested.join(', ')}`).toBeLessThanOrEqual(0.1);
+    expect(
+      untested.length / sources.length,
+      `not imported by a test: ${untested.join(', ')}`,
+    ).toBeLessThanOrEqual(0.1);
   });
 });

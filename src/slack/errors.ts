@@ -24,15 +24,8 @@ export type SlackFailure =
 /** Whether the call posts into the feed's own channel, or acts on a post made earlier. */
 export type SlackTarget = 'channel' | 'existing_post';
 
-const REFUSED = new Set([
-  'not_authed',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'no_permission',
-  'missing_scope',
-  'not_allowed_token_type',
+/** The channel is closed to the app: gone, archived, read-only, or not shared with it. */
+const CHANNEL_CLOSED = [
   'channel_not_found',
   'not_in_channel',
   'is_archived',
@@ -42,6 +35,18 @@ const REFUSED = new Set([
   'restricted_action_non_threadable_channel',
   'team_access_not_granted',
   'ekm_access_denied',
+] as const;
+
+const REFUSED = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'not_allowed_token_type',
+  ...CHANNEL_CLOSED,
   'org_login_required',
   'access_denied',
   'team_not_found',
@@ -54,15 +59,7 @@ const GONE = new Set([
   'edit_window_closed',
   'thread_not_found',
   'invalid_thread_ts',
-  'is_archived',
-  'channel_not_found',
-  'not_in_channel',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'team_access_not_granted',
-  'ekm_access_denied',
+  ...CHANNEL_CLOSED,
 ]);
 
 const PAYLOAD = new Set([

@@ -41,6 +41,23 @@ export function slackClientOptions(
   };
 }
 
+/**
+ * A client that sees 429s and failures itself, never retrying: the caller decides (the worker
+ * keeps its events and waits; the authorizer answers "no").
+ */
+function unretriedClient(
+  token: string,
+  options: WebClientOptions,
+  timeoutMs = SLACK_CALL_TIMEOUT_MS,
+): WebClient {
+  return new WebClient(token, {
+    ...options,
+    timeout: timeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}
+
 /** The worker's client: it sees 429s and failures itself, so it can keep events and wait. */
 export function createDeliveryClient(
   token: string,
@@ -48,11 +65,7 @@ export function createDeliveryClient(
   metrics: Metrics,
   logger?: Logger,
 ): WebClient {
-  return new WebClient(token, {
-    ...slackClientOptions(apiUrl, metrics, logger),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  return unretriedClient(token, slackClientOptions(apiUrl, metrics, logger));
 }
 
 /**
@@ -66,10 +79,5 @@ export function createPermissionClient(
   timeoutMs: number,
   logger?: Logger,
 ): WebClient {
-  return new WebClient(token, {
-    ...slackClientOptions(apiUrl, metrics, logger),
-    timeout: timeoutMs,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  return unretriedClient(token, slackClientOptions(apiUrl, metrics, logger), timeoutMs);
 }
