@@ -4,7 +4,7 @@ import {
   isTransient,
   isUserSigExpired,
   meaningOf,
-} from '../../../src/tencent/rest/error-codes.js';
+} from '../../../../src/tencent/rest/error-codes.js';
 
 const MEANINGS: [number, RegExp][] = [
   [10002, /internal error/],

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '../../../../src/log.js';
 import {
   createTencentRestClient,
   RECALL_PATH,
   type TencentRestClientOptions,
   TencentRestError,
-} from '../../../src/tencent/rest/client.js';
-import { AdminUserSig } from '../../../src/tencent/rest/usersig.js';
-import { type FakeTencent, startFakeTencent } from '../../fakes/tencent-api.js';
+} from '../../../../src/tencent/rest/client.js';
+import { AdminUserSig } from '../../../../src/tencent/rest/usersig.js';
+import { type FakeTencent, startFakeTencent } from '../../../fakes/tencent-api.js';
 
 const SDKAPPID = 1400000001;
 const KEY = 'test-tencent-secret-key';

@@ -7,7 +7,7 @@ import {
   decodeUserSig,
   type UserSigDocument,
   verifyUserSig,
-} from '../../../src/tencent/rest/usersig.js';
+} from '../../../../src/tencent/rest/usersig.js';
 
 const SDKAPPID = 1400000001;
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
