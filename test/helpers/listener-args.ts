@@ -29,6 +29,14 @@ export type Step =
   | { kind: 'next' }
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
+/** What a listener does with a click it turns away without a response URL: acks, then tells the person beside the message. */
+export function ackedThenToldBeside(note: { channel: string; user: string; text: string }): Step[] {
+  return [
+    { kind: 'ack', response: undefined },
+    { kind: 'call', method: 'chat.postEphemeral', args: note },
+  ];
+}
+
 /** The Web API methods listeners call, and what the fake answers each. */
 const ANSWERS: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
   'chat.postMessage': (args) => ({ channel: args.channel, ts: '1700000000.000100' }),
