@@ -29,7 +29,10 @@ export type Step =
   | { kind: 'next' }
   | { kind: 'call'; method: string; args: Record<string, unknown> };
 
-/** What a listener does with a click it turns away without a response URL: acks, then tells the person beside the message. */
+/**
+ * What a listener does with a click it turns away that has no response URL: acks, then tells the
+ * person beside the message.
+ */
 export function ackedThenToldBeside(note: { channel: string; user: string; text: string }): Step[] {
   return [
     { kind: 'ack', response: undefined },
