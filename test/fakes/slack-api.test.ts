@@ -1,13 +1,12 @@
 import {
   ErrorCode,
-  type Logger,
-  LogLevel,
   type WebAPIHTTPError,
   type WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebClient,
 } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { quietSlackLogger } from '../helpers/logger.js';
 import {
   DEFAULT_FAKE_TOKEN,
   type FakeSlack,
@@ -17,24 +16,13 @@ import {
 
 const CHANNEL = 'CMODERATION1';
 
-/** Keeps the `[ERROR]` lines Slack returns with refusals out of the test output. */
-const quiet: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 /** A WebClient as the app builds one; `token` undefined sends no token at all. */
 function clientFor(fake: FakeSlack, token: string | undefined): WebClient {
   return new WebClient(token, {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: quiet,
+    logger: quietSlackLogger,
   });
 }
 

@@ -26,21 +26,8 @@ import type { FakeSlack, FakeSlackOptions } from './slack/types.js';
 export type { MethodFault } from './slack/faults.js';
 export type { HeldAnswers } from './slack/holds.js';
 export { DEFAULT_FAKE_TOKEN, fakeSlackIdentity } from './slack/identity.js';
-export type {
-  FakeMessage,
-  FakeMessageFile,
-  FakeMessageMetadata,
-  FakeSlack,
-  FakeSlackOptions,
-  FakeUser,
-  OutageMode,
-  RateLimit,
-  RecordedCall,
-  RecordedResponse,
-  RecordedView,
-  RefusedResponse,
-  ViewMethod,
-} from './slack/types.js';
+// Every public type of the fake (its options, what it records, the FakeSlack handle).
+export type * from './slack/types.js';
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const server = createServer();

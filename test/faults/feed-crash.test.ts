@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../fakes/slack-api.js';
 import { type ChildApp, freePort, spawnApp, testEnv } from '../helpers/app.js';
+import { useFakeSlack } from '../helpers/fake-slack.js';
 import { accepted, c2cOf, repliesTo, sendOf, showing, withdrawalOf } from '../helpers/feed.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,7 +18,7 @@ async function drained(slack: FakeSlack, app: ChildApp, timeoutMs = 20_000): Pro
 }
 
 describe('feed faults: exactly once across a kill at any instant', () => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let env: Record<string, string>;
   let port: number;
   const children: ChildApp[] = [];
@@ -34,15 +35,8 @@ describe('feed faults: exactly once across a kill at any instant', () => {
     expect(await app.exited).toBeNull();
   }
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(async () => {
-    slack.reset();
-    env = testEnv(slack.apiUrl, { LOG_LEVEL: 'warn' });
+    env = testEnv(fake.slack.apiUrl, { LOG_LEVEL: 'warn' });
     port = await freePort();
   });
   afterEach(async () => {
@@ -56,16 +50,16 @@ describe('feed faults: exactly once across a kill at any instant', () => {
 
   it('posts a single event once when killed after Slack took it and before the app heard back', async () => {
     const first = await start();
-    const held = slack.hold('chat.postMessage');
+    const held = fake.slack.hold('chat.postMessage');
     await accepted(first.url, c2cOf('single-crash_1_1'));
     await held.waitForHeld(1);
     await crash(first);
     held.release();
-    expect(showing(slack, 'single-crash_1_1')).toHaveLength(1);
+    expect(showing(fake.slack, 'single-crash_1_1')).toHaveLength(1);
     const second = await start();
-    await drained(slack, second);
-    expect(showing(slack, 'single-crash_1_1')).toHaveLength(1);
-    expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
+    await drained(fake.slack, second);
+    expect(showing(fake.slack, 'single-crash_1_1')).toHaveLength(1);
+    expect(fake.slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
   });
 
   it.each([
@@ -75,8 +69,8 @@ describe('feed faults: exactly once across a kill at any instant', () => {
     'posts a burst digest and its file once when killed while the file was being shared, the share showing %s',
     async (_when, delayMs) => {
       const first = await start();
-      slack.setFileShareDelay(delayMs);
-      slack.setOutage('http503');
+      fake.slack.setFileShareDelay(delayMs);
+      fake.slack.setOutage('http503');
       await accepted(first.url, c2cOf('lead_1_1'));
       await sleep(300);
       // Identifiers too long for the message: the digest carries a file with every event in full.
@@ -85,51 +79,51 @@ describe('feed faults: exactly once across a kill at any instant', () => {
         (_, i) => `${String(i).padStart(3, '0')}${'k'.repeat(217)}`,
       );
       await Promise.all(keys.map((key) => accepted(first.url, c2cOf(key))));
-      const held = slack.hold('files.completeUploadExternal');
-      slack.setOutage('none');
+      const held = fake.slack.hold('files.completeUploadExternal');
+      fake.slack.setOutage('none');
       await held.waitForHeld(1, 10_000);
       await crash(first);
       held.release();
       const second = await start();
-      await drained(slack, second);
-      expect(showing(slack, 'lead_1_1')).toHaveLength(1);
-      for (const key of keys) expect(showing(slack, key), key).toHaveLength(1);
+      await drained(fake.slack, second);
+      expect(showing(fake.slack, 'lead_1_1')).toHaveLength(1);
+      for (const key of keys) expect(showing(fake.slack, key), key).toHaveLength(1);
     },
   );
 
   it('posts the plain-text fallback once when killed before the app heard back', async () => {
     const first = await start();
-    slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
-    const held = slack.hold('files.completeUploadExternal');
+    fake.slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    const held = fake.slack.hold('files.completeUploadExternal');
     await accepted(first.url, c2cOf('fallback-crash_1_1'));
     await held.waitForHeld(1, 10_000);
     await crash(first);
     held.release();
     const second = await start();
-    await drained(slack, second);
-    expect(showing(slack, 'fallback-crash_1_1')).toHaveLength(1);
+    await drained(fake.slack, second);
+    expect(showing(fake.slack, 'fallback-crash_1_1')).toHaveLength(1);
   });
 
   it('replies in a thread once when killed before the app heard back', async () => {
     const first = await start();
     const key = '91_1_1700000001';
     await accepted(first.url, sendOf(key));
-    await slack.waitFor(() => showing(slack, key).length === 1, 5_000);
-    const [post] = showing(slack, key);
-    const held = slack.hold('chat.postMessage');
+    await fake.slack.waitFor(() => showing(fake.slack, key).length === 1, 5_000);
+    const [post] = showing(fake.slack, key);
+    const held = fake.slack.hold('chat.postMessage');
     await accepted(first.url, withdrawalOf([key]));
     await held.waitForHeld(1, 10_000);
     await crash(first);
     held.release();
     const second = await start();
-    await drained(slack, second);
-    expect(repliesTo(slack, post?.ts ?? '')).toHaveLength(1);
-    expect(showing(slack, key).filter((m) => !m.thread_ts)).toHaveLength(1);
+    await drained(fake.slack, second);
+    expect(repliesTo(fake.slack, post?.ts ?? '')).toHaveLength(1);
+    expect(showing(fake.slack, key).filter((m) => !m.thread_ts)).toHaveLength(1);
   });
 
   it('posts once when the store cannot record the post (locked), also across a restart', async () => {
     const first = await start();
-    const held = slack.hold('chat.postMessage');
+    const held = fake.slack.hold('chat.postMessage');
     await accepted(first.url, c2cOf('locked_1_1'));
     await held.waitForHeld(1);
     // Another process locks the database: the app cannot record that Slack took the post.
@@ -137,24 +131,24 @@ describe('feed faults: exactly once across a kill at any instant', () => {
     lock.pragma('busy_timeout = 5000');
     lock.exec('BEGIN EXCLUSIVE');
     held.release();
-    await slack.waitFor(async () => {
+    await fake.slack.waitFor(async () => {
       const health = await fetch(`${first.url}/healthz`);
       return health.status === 503 && (await health.text()).includes('locked');
     }, 10_000);
     await sleep(3_000);
-    expect(showing(slack, 'locked_1_1')).toHaveLength(1);
+    expect(showing(fake.slack, 'locked_1_1')).toHaveLength(1);
     await crash(first);
     lock.exec('ROLLBACK');
     lock.close();
     const second = await start();
-    await drained(slack, second);
-    expect(showing(slack, 'locked_1_1')).toHaveLength(1);
+    await drained(fake.slack, second);
+    expect(showing(fake.slack, 'locked_1_1')).toHaveLength(1);
   });
 
   it('says on /healthz and in the log that it cannot promise exactly once without the history scopes', async () => {
-    slack.setMissingScopes(['channels:history']);
+    fake.slack.setMissingScopes(['channels:history']);
     const first = await start();
-    await slack.waitFor(async () => {
+    await fake.slack.waitFor(async () => {
       const body = await (await fetch(`${first.url}/healthz`)).text();
       return body.includes('channels:history');
     }, 5_000);
@@ -163,13 +157,13 @@ describe('feed faults: exactly once across a kill at any instant', () => {
     expect(await health.json()).toMatchObject({ status: 'degraded' });
     expect(first.output()).toContain('cannot read the channel history');
     // What it warns of: a kill in the window posts that event again.
-    const held = slack.hold('chat.postMessage');
+    const held = fake.slack.hold('chat.postMessage');
     await accepted(first.url, c2cOf('twice_1_1'));
     await held.waitForHeld(1);
     await crash(first);
     held.release();
     const second = await start();
-    await drained(slack, second);
-    expect(showing(slack, 'twice_1_1')).toHaveLength(2);
+    await drained(fake.slack, second);
+    expect(showing(fake.slack, 'twice_1_1')).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import { Reconciler } from '../../src/feed/reconcile.js';
 import { type RetryPolicy, WriteRunner, type WriteRunnerOptions } from '../../src/feed/runner.js';
 import { dedupeKeyOf } from '../../src/kinds/dedupe.js';
@@ -10,8 +10,9 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import { createDeliveryClient } from '../../src/slack/web-client.js';
 import type { QueuedEvent } from '../../src/store/queue.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import type { FakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL } from './app.js';
+import { useFakeSlack } from './fake-slack.js';
 import { tempDirs } from './sqlite-store.js';
 
 /** Retry timings short enough for a test; a job is set aside after 3 failures of its own. */
@@ -99,18 +100,10 @@ export function useFeedParts(dirPrefix: string): {
   readonly parts: FeedParts;
 } {
   const newDir = tempDirs(dirPrefix);
-  let slack: FakeSlack | undefined;
+  const fake = useFakeSlack();
   let parts: FeedParts | undefined;
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack?.close();
-  });
   beforeEach(() => {
-    if (!slack) throw new Error('the fake Slack did not start');
-    slack.reset();
-    parts = feedParts(slack, newDir());
+    parts = feedParts(fake.slack, newDir());
   });
   afterEach(async () => {
     parts?.controller.abort();
@@ -118,8 +111,7 @@ export function useFeedParts(dirPrefix: string): {
   });
   return {
     get slack() {
-      if (!slack) throw new Error('the fake Slack is started before the tests');
-      return slack;
+      return fake.slack;
     },
     get parts() {
       if (!parts) throw new Error('the parts are built before each test');

@@ -6,7 +6,6 @@
 import type {
   AllMiddlewareArgs,
   BlockAction,
-  Logger as BoltLogger,
   Context,
   MessageShortcut,
   SlackActionMiddlewareArgs,
@@ -19,9 +18,9 @@ import type {
   SlashCommand,
   ViewOutput,
 } from '@slack/bolt';
-import { LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { fakeSlackIdentity } from '../fakes/slack-api.js';
+import { quietSlackLogger } from './logger.js';
 import { newTriggerId } from './slack-requests.js';
 
 /** One thing a listener did: its `ack` (with what it answered), `next()`, or a Web API call. */
@@ -29,6 +28,17 @@ export type Step =
   | { kind: 'ack'; response: unknown }
   | { kind: 'next' }
   | { kind: 'call'; method: string; args: Record<string, unknown> };
+
+/**
+ * What a listener does with a click it turns away that has no response URL: acks, then tells the
+ * person beside the message.
+ */
+export function ackedThenToldBeside(note: { channel: string; user: string; text: string }): Step[] {
+  return [
+    { kind: 'ack', response: undefined },
+    { kind: 'call', method: 'chat.postEphemeral', args: note },
+  ];
+}
 
 /** The Web API methods listeners call, and what the fake answers each. */
 const ANSWERS: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
@@ -89,16 +99,6 @@ export function listenerFakes(): ListenerFakes {
   };
 }
 
-const boltLogger: BoltLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 const noReply = async () => {
   throw new Error('the listener used say() or respond(), which this app never does');
 };
@@ -109,7 +109,7 @@ function common(fakes: ListenerFakes): AllMiddlewareArgs {
     isEnterpriseInstall: false,
     installedWorkspace: { teamId: fakeSlackIdentity.teamId },
   };
-  return { context, logger: boltLogger, client: fakes.client, next: fakes.next };
+  return { context, logger: quietSlackLogger, client: fakes.client, next: fakes.next };
 }
 
 export const TEAM_ID = fakeSlackIdentity.teamId;

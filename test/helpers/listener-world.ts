@@ -2,16 +2,17 @@
  * The rest of a listener's world in unit tests: the recall service faked (authorize and run),
  * the deps built from a test store, and the setup the listener tests of a file share.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { ListenerDeps } from '../../src/listeners/deps.js';
 import { type Logger, silentLogger } from '../../src/log.js';
 import type { Authorization } from '../../src/recall/authorize.js';
 import type { PendingRecall } from '../../src/recall/confirmations.js';
 import type { RecallService, ReplyChannel } from '../../src/recall/service.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import type { FakeSlack } from '../fakes/slack-api.js';
+import { useFakeSlack } from './fake-slack.js';
 import { type ListenerFakes, listenerFakes } from './listener-args.js';
 import { type LoggedLine, recordingLogger } from './logger.js';
-import { openTestStore, type TestStore } from './store.js';
+import { type TestStore, useTestStore } from './store.js';
 
 /**
  * The recall as the listeners see it: whether the person may recall, and running it. Refusals
@@ -89,16 +90,10 @@ export interface ListenerWorld {
 /** Starts the fake Slack and opens the store for a file's tests; fresh fakes for each test. */
 export function useListenerWorld(): ListenerWorld {
   const world = {} as ListenerWorld;
-  beforeAll(async () => {
-    world.slack = await startFakeSlack();
-    world.stores = openTestStore();
-  });
-  afterAll(async () => {
-    await world.stores?.close();
-    await world.slack?.close();
-  });
+  const fake = useFakeSlack();
+  world.stores = useTestStore();
   beforeEach(() => {
-    world.slack.reset();
+    world.slack = fake.slack;
     world.fakes = listenerFakes();
     world.recall = fakeRecall();
     const { lines, logger } = recordingLogger();

@@ -1,3 +1,4 @@
+import { type Logger as SlackLogger, LogLevel as SlackLogLevel } from '@slack/web-api';
 import type { Logger, LogLevel } from '../../src/log.js';
 
 export interface LoggedLine {
@@ -23,3 +24,17 @@ export function recordingLogger(): { logger: Logger; lines: LoggedLine[] } {
   };
   return { logger: make({}), lines };
 }
+
+/**
+ * A logger for Slack's SDKs (WebClient, Bolt) that drops every line: keeps the `[ERROR]` lines
+ * Slack's client writes on refusals out of the test output.
+ */
+export const quietSlackLogger: SlackLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => SlackLogLevel.ERROR,
+  setName: () => {},
+};

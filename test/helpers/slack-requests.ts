@@ -113,6 +113,25 @@ export function blockActionPayload(fields: {
   };
 }
 
+/**
+ * A click on a button of a channel message that came without a response URL: whatever the app
+ * answers goes through its client, beside the message.
+ */
+export function channelClickPayload(fields: {
+  actionId: string;
+  userId: string;
+  channelId: string;
+}): Record<string, unknown> {
+  const body = blockActionPayload({
+    ...fields,
+    value: 'x',
+    responseUrl: '',
+    message: { ts: '1.000001' },
+  });
+  delete body.response_url;
+  return body;
+}
+
 export function viewSubmissionPayload(fields: {
   userId: string;
   account?: string;

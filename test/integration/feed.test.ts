@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
+import { useFakeSlack } from '../helpers/fake-slack.js';
 import { samples } from '../helpers/tencent-samples.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -17,19 +18,12 @@ function visible(message: FakeSlack['messages'][number]): string {
 }
 
 describe('feed: Tencent webhooks to the moderation channel', () => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let app: TestApp;
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(async () => {
-    slack.reset();
-    slack.setOutage('none');
-    app = await startTestApp(testEnv(slack.apiUrl));
+    fake.slack.setOutage('none');
+    app = await startTestApp(testEnv(fake.slack.apiUrl));
   });
   afterEach(async () => {
     await app.stop();
@@ -60,8 +54,8 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     const res = await postWebhook(app.url, body);
     expect(res.status).toBe(200);
     expect(res.json).toEqual(OK);
-    await slack.waitFor(() => slack.messages.length === 1, 2_000);
-    const [message] = slack.messages;
+    await fake.slack.waitFor(() => fake.slack.messages.length === 1, 2_000);
+    const [message] = fake.slack.messages;
     expect(message?.channel).toBe(CHANNEL);
     const text = visible(message ?? { channel: '', ts: '' });
     for (const part of expected) expect(text).toContain(part);
@@ -75,8 +69,8 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
       From_Account: '<!channel>',
       To_Account: '<@U0001|boss> & co',
     });
-    await slack.waitFor(() => slack.messages.length === 1, 2_000);
-    const text = visible(slack.messages[0] ?? { channel: '', ts: '' });
+    await fake.slack.waitFor(() => fake.slack.messages.length === 1, 2_000);
+    const text = visible(fake.slack.messages[0] ?? { channel: '', ts: '' });
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U0001');
     expect(text).toContain('&lt;!channel&gt;');
@@ -95,8 +89,8 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
         },
       ],
     });
-    await slack.waitFor(() => slack.messages.length === 1, 2_000);
-    const message = slack.messages[0] ?? { channel: '', ts: '' };
+    await fake.slack.waitFor(() => fake.slack.messages.length === 1, 2_000);
+    const message = fake.slack.messages[0] ?? { channel: '', ts: '' };
     const text = visible(message);
     expect(text).not.toMatch(/<(?!!date\^)[!@#h]/);
     expect(text).not.toMatch(/(?<![\p{L}\p{N}_])@(here|channel|everyone)/u);
@@ -108,11 +102,11 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
   it('posts the same event delivered twice only once', async () => {
     expect((await postWebhook(app.url, samples.official)).status).toBe(200);
     expect((await postWebhook(app.url, samples.official)).status).toBe(200);
-    await slack.waitFor(() => slack.messages.length >= 1, 2_000);
+    await fake.slack.waitFor(() => fake.slack.messages.length >= 1, 2_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(await postWebhook(app.url, samples.official)).toMatchObject({ status: 200 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.messages).toHaveLength(1);
+    expect(fake.slack.messages).toHaveLength(1);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(
       /recallbot_webhooks_total\{command="OfficialAccount.CallbackAfterMsgWithDraw",outcome="duplicate"\} 2/,
@@ -126,7 +120,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     });
     expect(res).toEqual({ status: 200, json: OK });
     await new Promise((r) => setTimeout(r, 300));
-    expect(slack.messages).toHaveLength(0);
+    expect(fake.slack.messages).toHaveLength(0);
     expect(await app.store.queue.pendingCount()).toBe(0);
   });
 
@@ -145,7 +139,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(String(res.json.ErrorInfo).length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(await app.store.queue.pendingCount()).toBe(0);
-    expect(slack.messages).toHaveLength(0);
+    expect(fake.slack.messages).toHaveLength(0);
   });
 
   it('refuses a body that fails its schema, naming the field', async () => {
@@ -153,12 +147,12 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(res.status).toBe(400);
     expect(res.json.ErrorInfo).toContain('MsgSeqList[0].MsgSeq');
     await new Promise((r) => setTimeout(r, 200));
-    expect(slack.messages).toHaveLength(0);
+    expect(fake.slack.messages).toHaveLength(0);
   });
 
   it('groups a 500-event burst into few posts within the one-post-per-second limit', async () => {
-    slack.setRateLimit('chat.postMessage', { perSecond: 1, retryAfter: 1 });
-    slack.setRateLimit('files.completeUploadExternal', { perSecond: 1, retryAfter: 1 });
+    fake.slack.setRateLimit('chat.postMessage', { perSecond: 1, retryAfter: 1 });
+    fake.slack.setRateLimit('files.completeUploadExternal', { perSecond: 1, retryAfter: 1 });
     const keys: string[] = [];
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < 500; i++) {
@@ -193,21 +187,21 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     }
     const answers = (await Promise.all(sends)) as { status: number }[];
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 60_000);
-    const posts = slack.messages.length;
+    await fake.slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 60_000);
+    const posts = fake.slack.messages.length;
     expect(posts).toBeLessThanOrEqual(60);
     for (const key of keys) {
-      const holders = slack.messages.filter((m) => visible(m).includes(key));
+      const holders = fake.slack.messages.filter((m) => visible(m).includes(key));
       expect(holders, `event ${key}`).toHaveLength(1);
     }
-    expect(slack.calls.some((c) => c.status === 429)).toBeDefined();
+    expect(fake.slack.calls.some((c) => c.status === 429)).toBeDefined();
   });
 
   it('reports Slack refusing for good on /healthz and /metrics, and recovers without losing events', async () => {
-    slack.setOutage({ error: 'invalid_auth' });
+    fake.slack.setOutage({ error: 'invalid_auth' });
     await postWebhook(app.url, samples.c2c);
     // Degraded, not unavailable: the webhook still stores events, and no replica would do better.
-    await slack.waitFor(
+    await fake.slack.waitFor(
       async () =>
         JSON.stringify(await (await fetch(`${app.url}/healthz`)).json()).includes('invalid_auth'),
       5_000,
@@ -220,9 +214,9 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
       /recallbot_slack_errors_total\{method="chat.postMessage",error="invalid_auth"\} [1-9]/,
     );
     expect(metrics).toMatch(/recallbot_queue_depth 1/);
-    slack.setOutage('none');
-    await slack.waitFor(() => slack.messages.length === 1, 5_000);
-    await slack.waitFor(
+    fake.slack.setOutage('none');
+    await fake.slack.waitFor(() => fake.slack.messages.length === 1, 5_000);
+    await fake.slack.waitFor(
       async () =>
         ((await (await fetch(`${app.url}/healthz`)).json()) as { status: string }).status === 'ok',
       5_000,
@@ -230,15 +224,15 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
   });
 
   it('waits out a Slack outage and then delivers everything once', async () => {
-    slack.setOutage('http503');
+    fake.slack.setOutage('http503');
     for (let i = 0; i < 5; i++)
       await postWebhook(app.url, { ...samples.c2c, MsgKey: `outage-${i}` });
     await new Promise((r) => setTimeout(r, 500));
-    expect(slack.messages).toHaveLength(0);
-    slack.setOutage('none');
-    await slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
+    expect(fake.slack.messages).toHaveLength(0);
+    fake.slack.setOutage('none');
+    await fake.slack.waitFor(async () => (await app.store.queue.pendingCount()) === 0, 10_000);
     for (let i = 0; i < 5; i++) {
-      expect(slack.messages.filter((m) => visible(m).includes(`outage-${i}`))).toHaveLength(1);
+      expect(fake.slack.messages.filter((m) => visible(m).includes(`outage-${i}`))).toHaveLength(1);
     }
   });
 
@@ -247,7 +241,7 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
     await postWebhook(app.url, samples.c2c);
-    await slack.waitFor(() => slack.messages.length === 1, 2_000);
+    await fake.slack.waitFor(() => fake.slack.messages.length === 1, 2_000);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(
       /recallbot_webhooks_total\{command="C2C.CallbackAfterMsgWithDraw",outcome="accepted"\} 1/,

@@ -62,6 +62,14 @@ describe('BatchDelivery', () => {
     return held;
   }
 
+  /** A send the feed already posted on its own (at ts 10.1): a recall of it is linked. */
+  async function postedAlone(msgKey: string): Promise<void> {
+    await env.parts.store.links.savePostLink(officialPostKey(ACCOUNT, msgKey), {
+      channel: CHANNEL,
+      ts: '10.1',
+    });
+  }
+
   it('plans the batch into posts, recalls first, sends per account', async () => {
     const events = await env.parts.claimed(
       sendOf('1_1_1', '@TOA#_a'),
@@ -76,10 +84,7 @@ describe('BatchDelivery', () => {
   });
 
   it('hands a recall of a posted send to the linked lane at once, without a post', async () => {
-    await env.parts.store.links.savePostLink(officialPostKey(ACCOUNT, '1_1_1'), {
-      channel: CHANNEL,
-      ts: '10.1',
-    });
+    await postedAlone('1_1_1');
     const events = await env.parts.claimed(withdrawalOf(['1_1_1']), c2cOf('2_1_1'));
     const held = await deliver(events);
     expect(log).toEqual(['lane 1_1_1', 'post 2_1_1']);
@@ -121,10 +126,7 @@ describe('BatchDelivery', () => {
   });
 
   it('hands on a linked recall with the writes already done for it', async () => {
-    await env.parts.store.links.savePostLink(officialPostKey(ACCOUNT, '7_1_1'), {
-      channel: CHANNEL,
-      ts: '10.1',
-    });
+    await postedAlone('7_1_1');
     const [withdrawal] = await env.parts.claimed(withdrawalOf(['7_1_1']));
     if (!withdrawal) throw new Error('nothing claimed');
     const update = {

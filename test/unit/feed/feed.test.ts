@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Feed } from '../../../src/feed/feed.js';
 import { dedupeKeyOf } from '../../../src/kinds/dedupe.js';
 import { webhookBodySchema } from '../../../src/kinds/registry.js';
@@ -14,8 +14,8 @@ import type { EventQueue } from '../../../src/store/queue.js';
 import { RedisStore } from '../../../src/store/redis/store.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import type { Store } from '../../../src/store/store.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
 import { CHANNEL } from '../../helpers/app.js';
+import { useFakeSlack } from '../../helpers/fake-slack.js';
 import { c2cOf, sendOf, showing, withdrawalOf } from '../../helpers/feed.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../../helpers/redis.js';
 
@@ -63,20 +63,13 @@ const stores: [string, () => Promise<{ store: Store; cleanup: () => Promise<void
 ];
 
 describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open) => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let store: Store;
   let cleanup: () => Promise<void>;
   let feed: Feed | undefined;
   const faults: Faults = {};
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(async () => {
-    slack.reset();
     for (const key of Object.keys(faults)) delete faults[key as keyof Faults];
     ({ store, cleanup } = await open());
   });
@@ -95,7 +88,7 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     const metrics = createMetrics();
     feed = new Feed({
       ...seen,
-      slack: createDeliveryClient('xoxb-test-token', slack.apiUrl, metrics),
+      slack: createDeliveryClient('xoxb-test-token', fake.slack.apiUrl, metrics),
       channel: CHANNEL,
       logger: silentLogger,
       metrics,
@@ -115,9 +108,9 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     await enqueue(withdrawalOf(['1_1_1']));
     await enqueue(c2cOf('beside_1_1'));
     startFeed();
-    await slack.waitFor(() => showing(slack, 'beside_1_1').length === 1, 5_000);
-    await slack.waitFor(() => showing(slack, '1_1_1').length === 1, 5_000);
-    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
+    await fake.slack.waitFor(() => showing(fake.slack, 'beside_1_1').length === 1, 5_000);
+    await fake.slack.waitFor(() => showing(fake.slack, '1_1_1').length === 1, 5_000);
+    await fake.slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
     expect(faults.getPostLink).toBe(0);
   });
 
@@ -125,10 +118,10 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     faults.finishAttempt = 7;
     await enqueue(c2cOf('unrecorded_1_1'));
     startFeed();
-    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 10_000);
+    await fake.slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 10_000);
     expect(faults.finishAttempt).toBe(0);
-    expect(showing(slack, 'unrecorded_1_1')).toHaveLength(1);
-    expect(slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
+    expect(showing(fake.slack, 'unrecorded_1_1')).toHaveLength(1);
+    expect(fake.slack.calls.some((c) => c.method === 'conversations.history')).toBe(true);
   });
 
   it('sets aside an event that keeps failing on its own, and delivers the rest', async () => {
@@ -146,26 +139,26 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     await enqueue(withdrawalOf(['poison_1_1']));
     for (let i = 0; i < 3; i++) await enqueue(c2cOf(`fine-${i}_1_1`));
     startFeed({ queue: store.queue, links: poisoned });
-    await slack.waitFor(
-      () => [0, 1, 2].every((i) => showing(slack, `fine-${i}_1_1`).length === 1),
+    await fake.slack.waitFor(
+      () => [0, 1, 2].every((i) => showing(fake.slack, `fine-${i}_1_1`).length === 1),
       10_000,
     );
-    await slack.waitFor(async () => (await store.queue.deadLetterCount()) === 1, 15_000);
+    await fake.slack.waitFor(async () => (await store.queue.deadLetterCount()) === 1, 15_000);
     const [letter] = await store.queue.deadLetters();
     expect(letter?.reason).toContain('unexpected: boom');
-    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
+    await fake.slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
   });
 
   it('never takes a failing store for an event of its own', async () => {
     faults.getPostLink = 9;
     await enqueue(withdrawalOf(['3_1_1']));
     startFeed();
-    await slack.waitFor(() => showing(slack, '3_1_1').length === 1, 20_000);
+    await fake.slack.waitFor(() => showing(fake.slack, '3_1_1').length === 1, 20_000);
     expect(await store.queue.deadLetterCount()).toBe(0);
   });
 
   it('stops within its bound while a post is not answered, leaving the event in the store', async () => {
-    const held = slack.hold('chat.postMessage');
+    const held = fake.slack.hold('chat.postMessage');
     await enqueue(c2cOf('unanswered_1_1'));
     startFeed();
     await held.waitForHeld(1);
@@ -181,8 +174,8 @@ describe.each(stores)('Feed on %s: a batch that fails after claim', (_name, open
     faults.attemptsFor = 2;
     await enqueue(sendOf('2_1_1'));
     startFeed();
-    await slack.waitFor(() => showing(slack, '2_1_1').length === 1, 5_000);
-    await slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
-    expect(showing(slack, '2_1_1')).toHaveLength(1);
+    await fake.slack.waitFor(() => showing(fake.slack, '2_1_1').length === 1, 5_000);
+    await fake.slack.waitFor(async () => (await store.queue.pendingCount()) === 0, 5_000);
+    expect(showing(fake.slack, '2_1_1')).toHaveLength(1);
   });
 });

@@ -1,11 +1,11 @@
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { postMark, Reconciler } from '../../../src/feed/reconcile.js';
 import { silentLogger } from '../../../src/log.js';
 import { Health } from '../../../src/observability/health.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import type { PostAttempt } from '../../../src/store/queue.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
+import { useFakeSlack } from '../../helpers/fake-slack.js';
 
 const CHANNEL = 'CFEED00001';
 
@@ -23,21 +23,14 @@ function attempt(id: string, extra: Partial<PostAttempt> = {}): PostAttempt {
 }
 
 describe('Reconciler', () => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let client: WebClient;
   let health: Health;
   let reconciler: Reconciler;
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(() => {
-    slack.reset();
     client = new WebClient('xoxb-test-token', {
-      slackApiUrl: slack.apiUrl,
+      slackApiUrl: fake.slack.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
     });
@@ -65,9 +58,9 @@ describe('Reconciler', () => {
       });
     }
     expect(await reconciler.find(attempt('a-1'))).toEqual({ outcome: 'found', ts: posted.ts });
-    expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThan(
-      2,
-    );
+    expect(
+      fake.slack.calls.filter((c) => c.method === 'conversations.history').length,
+    ).toBeGreaterThan(2);
     expect(await reconciler.find(attempt('never'))).toEqual({ outcome: 'absent' });
   });
 
@@ -88,7 +81,7 @@ describe('Reconciler', () => {
     });
     const lookup = attempt('r-1', { kind: 'reply', threadTs: parent.ts ?? '', delivers: false });
     expect(await reconciler.find(lookup)).toEqual({ outcome: 'found', ts: reply.ts });
-    slack.deleteMessage(CHANNEL, parent.ts ?? '');
+    fake.slack.deleteMessage(CHANNEL, parent.ts ?? '');
     expect(await reconciler.find(lookup)).toEqual({ outcome: 'absent' });
   });
 
@@ -96,14 +89,14 @@ describe('Reconciler', () => {
     expect(await reconciler.find(attempt('u', { kind: 'update', ts: '1.0' }))).toEqual({
       outcome: 'absent',
     });
-    expect(slack.calls).toHaveLength(0);
+    expect(fake.slack.calls).toHaveLength(0);
   });
 
   it.each([
     ['missing_scope', 'add the channels:history and groups:history scopes'],
     ['not_in_channel', 'invite the bot to the channel'],
   ])('says when the history cannot be read (%s), and what to do', async (error, remedy) => {
-    slack.failNext('conversations.history', { error });
+    fake.slack.failNext('conversations.history', { error });
     expect(await reconciler.find(attempt('a'))).toEqual({ outcome: 'unavailable', reason: error });
     const report = await health.status();
     expect(report.status).toBe('degraded');
@@ -113,7 +106,7 @@ describe('Reconciler', () => {
   });
 
   it('throws while Slack cannot be asked, so the caller waits and asks again', async () => {
-    slack.failNext('conversations.history', 'http500');
+    fake.slack.failNext('conversations.history', 'http500');
     await expect(reconciler.find(attempt('a'))).rejects.toThrow();
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '../../helpers/listener-args.js';
 import { listenerDeps } from '../../helpers/listener-world.js';
 import { type LoggedLine, recordingLogger } from '../../helpers/logger.js';
-import { blockActionPayload } from '../../helpers/slack-requests.js';
+import { channelClickPayload } from '../../helpers/slack-requests.js';
 import { openTestStore, type TestStore } from '../../helpers/store.js';
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
@@ -113,15 +113,7 @@ describe('registerListeners', () => {
   });
 
   it('answers a button no listener takes, at once', async () => {
-    const body = blockActionPayload({
-      actionId: 'old_button',
-      value: 'x',
-      userId: 'UMOD',
-      channelId: 'C1',
-      responseUrl: '',
-      message: { ts: '1.000001' },
-    });
-    delete body.response_url;
+    const body = channelClickPayload({ actionId: 'old_button', userId: 'UMOD', channelId: 'C1' });
     await app.dispatch(buttonArgs(fakes, body), app.actions.get('old_button'));
     expect(fakes.calls('chat.postEphemeral')).toEqual([
       { channel: 'C1', user: 'UMOD', text: NOT_KNOWN },

@@ -6,6 +6,7 @@ import {
 } from '../../../src/listeners/known-only.js';
 import { silentLogger } from '../../../src/log.js';
 import {
+  ackedThenToldBeside,
   buttonArgs,
   commandArgs,
   eventArgs,
@@ -15,7 +16,7 @@ import {
   viewArgs,
 } from '../../helpers/listener-args.js';
 import {
-  blockActionPayload,
+  channelClickPayload,
   messageShortcutPayload,
   viewSubmissionPayload,
 } from '../../helpers/slack-requests.js';
@@ -37,18 +38,8 @@ describe('knownRequestsOnly', () => {
   const passedOn = () => expect(fakes.steps).toEqual([{ kind: 'next' }]);
 
   /** A click in a channel message; without a response URL, answers go through the client. */
-  const click = (actionId: string) => {
-    const body = blockActionPayload({
-      actionId,
-      value: 'x',
-      userId: 'U1',
-      channelId: 'C1',
-      responseUrl: '',
-      message: { ts: '1.000001' },
-    });
-    delete body.response_url;
-    return body;
-  };
+  const click = (actionId: string) =>
+    channelClickPayload({ actionId, userId: 'U1', channelId: 'C1' });
   const shortcut = (fields: Record<string, unknown>) => ({
     ...messageShortcutPayload({
       userId: 'U1',
@@ -88,14 +79,9 @@ describe('knownRequestsOnly', () => {
 
   it('answers a button of an older version, telling the person beside it', async () => {
     await middleware(buttonArgs(fakes, click('old_button')));
-    expect(fakes.steps).toEqual([
-      { kind: 'ack', response: undefined },
-      {
-        kind: 'call',
-        method: 'chat.postEphemeral',
-        args: { channel: 'C1', user: 'U1', text: NOT_KNOWN },
-      },
-    ]);
+    expect(fakes.steps).toEqual(
+      ackedThenToldBeside({ channel: 'C1', user: 'U1', text: NOT_KNOWN }),
+    );
   });
 
   it('answers a form it does not know on the form', async () => {

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ephemeralReply,
   replyFor,
   responseUrlReply,
   threadReply,
 } from '../../../src/listeners/replies.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
+import { useFakeSlack } from '../../helpers/fake-slack.js';
 import { type ListenerFakes, listenerFakes } from '../../helpers/listener-args.js';
 
 describe('where the answers of a recall go', () => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let fakes: ListenerFakes;
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(() => {
-    slack.reset();
     fakes = listenerFakes();
   });
 
@@ -30,18 +23,18 @@ describe('where the answers of a recall go', () => {
 
   describe('responseUrlReply', () => {
     it('sends one progress note at most, so the answer always has a use of the URL left', async () => {
-      const reply = responseUrlReply(slack.responseUrl('r'));
+      const reply = responseUrlReply(fake.slack.responseUrl('r'));
       await reply.progress({ text: '10%' });
       await reply.progress({ text: '50%' });
       await reply.final({ text: 'done' });
-      expect(slack.responses).toEqual([
+      expect(fake.slack.responses).toEqual([
         { id: 'r', body: replaced('10%') },
         { id: 'r', body: replaced('done') },
       ]);
     });
 
     it('fails when the URL refuses the answer', async () => {
-      const url = slack.responseUrl('used');
+      const url = fake.slack.responseUrl('used');
       const reply = responseUrlReply(url);
       for (let i = 0; i < 5; i++) await reply.final({ text: `${i}` });
       await expect(reply.final({ text: 'sixth' })).rejects.toThrow(
@@ -101,10 +94,10 @@ describe('where the answers of a recall go', () => {
       const origin = {
         kind: 'command' as const,
         channel: 'C1',
-        responseUrl: slack.responseUrl('c'),
+        responseUrl: fake.slack.responseUrl('c'),
       };
       await replyFor(origin, fakes.client, 'UMOD').final({ text: 'done' });
-      expect(slack.responses).toEqual([{ id: 'c', body: replaced('done') }]);
+      expect(fake.slack.responses).toEqual([{ id: 'c', body: replaced('done') }]);
     });
 
     it('answers a feed click in the post’s thread', async () => {

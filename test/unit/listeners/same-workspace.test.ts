@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OTHER_WORKSPACE, sameWorkspaceOnly } from '../../../src/listeners/same-workspace.js';
 import {
+  ackedThenToldBeside,
   buttonArgs,
   commandArgs,
   type ListenerFakes,
@@ -8,7 +9,7 @@ import {
   TEAM_ID,
 } from '../../helpers/listener-args.js';
 import { type LoggedLine, recordingLogger } from '../../helpers/logger.js';
-import { blockActionPayload } from '../../helpers/slack-requests.js';
+import { channelClickPayload } from '../../helpers/slack-requests.js';
 
 describe('sameWorkspaceOnly', () => {
   let fakes: ListenerFakes;
@@ -55,25 +56,16 @@ describe('sameWorkspaceOnly', () => {
   });
 
   it('refuses a click by a user of another team in our channel, beside the click', async () => {
-    const body = blockActionPayload({
+    const body = channelClickPayload({
       actionId: 'confirm_recall',
-      value: 'x',
       userId: 'UGUEST',
       channelId: 'CMOD',
-      responseUrl: '',
-      message: { ts: '1.000001' },
     });
-    delete body.response_url;
     body.user = { id: 'UGUEST', team_id: 'TOTHER' };
     await middleware(buttonArgs(fakes, body));
-    expect(fakes.steps).toEqual([
-      { kind: 'ack', response: undefined },
-      {
-        kind: 'call',
-        method: 'chat.postEphemeral',
-        args: { channel: 'CMOD', user: 'UGUEST', text: OTHER_WORKSPACE },
-      },
-    ]);
+    expect(fakes.steps).toEqual(
+      ackedThenToldBeside({ channel: 'CMOD', user: 'UGUEST', text: OTHER_WORKSPACE }),
+    );
   });
 
   it('refuses a request whose workspace cannot be read', async () => {

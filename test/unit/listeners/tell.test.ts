@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { postToResponseUrl, refuseRequest, tellPerson } from '../../../src/listeners/tell.js';
-import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.js';
+import { useFakeSlack } from '../../helpers/fake-slack.js';
 import {
   buttonArgs,
   commandArgs,
@@ -18,19 +18,12 @@ import {
 } from '../../helpers/slack-requests.js';
 
 describe('telling the person behind a request', () => {
-  let slack: FakeSlack;
+  const fake = useFakeSlack();
   let fakes: ListenerFakes;
   let lines: LoggedLine[];
   let logger: ReturnType<typeof recordingLogger>['logger'];
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(() => {
-    slack.reset();
     fakes = listenerFakes();
     ({ lines, logger } = recordingLogger());
   });
@@ -43,16 +36,20 @@ describe('telling the person behind a request', () => {
 
   describe('tellPerson', () => {
     it('answers through the response URL first, beside the message, never over it', async () => {
-      const body = { response_url: slack.responseUrl('r'), user: { id: 'U1' }, channel_id: 'C1' };
+      const body = {
+        response_url: fake.slack.responseUrl('r'),
+        user: { id: 'U1' },
+        channel_id: 'C1',
+      };
       expect(await tellPerson(body, fakes.client, 'hello', logger)).toBe(true);
-      expect(slack.responses).toEqual([{ id: 'r', body: ephemeralNote('hello') }]);
+      expect(fake.slack.responses).toEqual([{ id: 'r', body: ephemeralNote('hello') }]);
       expect(fakes.steps).toEqual([]);
     });
 
     it('answers ephemerally in the channel when the response URL fails', async () => {
-      slack.setOutage('http503');
+      fake.slack.setOutage('http503');
       const body = {
-        response_url: slack.responseUrl(),
+        response_url: fake.slack.responseUrl(),
         user: { id: 'U1' },
         container: { channel_id: 'CCONTAINER' },
         channel: { id: 'CCHANNEL' },
@@ -80,8 +77,8 @@ describe('telling the person behind a request', () => {
   });
 
   it('postToResponseUrl fails on an HTTP error, so the next way is tried', async () => {
-    const url = slack.responseUrl('once');
-    slack.setOutage('http503');
+    const url = fake.slack.responseUrl('once');
+    fake.slack.setOutage('http503');
     await expect(postToResponseUrl(url, 'x')).rejects.toThrow('response_url answered HTTP 503');
   });
 
@@ -119,18 +116,18 @@ describe('telling the person behind a request', () => {
         actionId: 'old_button',
         value: 'x',
         userId: 'U1',
-        responseUrl: slack.responseUrl('click'),
+        responseUrl: fake.slack.responseUrl('click'),
       });
       await refuseRequest(buttonArgs(fakes, click), 'no', logger);
       const shortcut = messageShortcutPayload({
         userId: 'U1',
         channelId: 'C1',
         message: { ts: '1.000001', text: 'x' },
-        responseUrl: slack.responseUrl('shortcut'),
+        responseUrl: fake.slack.responseUrl('shortcut'),
       });
       await refuseRequest(shortcutArgs(fakes, shortcut), 'no', logger);
       expect(fakes.acks()).toEqual([undefined, undefined]);
-      expect(slack.responses).toEqual([
+      expect(fake.slack.responses).toEqual([
         { id: 'click', body: ephemeralNote('no') },
         { id: 'shortcut', body: ephemeralNote('no') },
       ]);

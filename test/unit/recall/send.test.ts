@@ -17,6 +17,7 @@ import {
 } from '../../../src/tencent/rest/client.js';
 import { AdminUserSig } from '../../../src/tencent/rest/usersig.js';
 import { type FakeTencent, startFakeTencent } from '../../fakes/tencent-api.js';
+import { recalledResult } from '../../helpers/recall.js';
 
 const SDKAPPID = 1400000001;
 const KEY = 'test-tencent-secret-key';
@@ -122,15 +123,7 @@ describe('recallMessages against the fake Tencent', () => {
       deps,
     );
     expect(results).toEqual([
-      {
-        msgKey: '1_1_1698741698',
-        ok: true,
-        unknown: false,
-        retCode: 0,
-        meaning: 'recalled',
-        transient: false,
-        attempts: 1,
-      },
+      recalledResult('1_1_1698741698'),
       {
         msgKey: '999_9_9',
         ok: false,
