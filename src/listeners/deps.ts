@@ -9,7 +9,8 @@ export interface ListenerDeps {
   once: OnceStore;
   /** The feed's posts (a Recall all button reads what its post shows). */
   links: PostLinks;
-  recall: RecallService;
+  /** Listeners only ask whether a person may recall, and start a confirmed recall. */
+  recall: Pick<RecallService, 'authorize' | 'run'>;
   logger: Logger;
   /**
    * Other teams and enterprises (`T…`, `E…`) whose people may use the app (Slack Connect);

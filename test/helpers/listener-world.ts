@@ -67,8 +67,7 @@ export function listenerDeps(fields: {
   return {
     once: fields.stores.once,
     links: fields.stores.links,
-    // Listeners use only `authorize` and `run` of the service.
-    recall: (fields.recall ?? fakeRecall()) as RecallService,
+    recall: fields.recall ?? fakeRecall(),
     logger: fields.logger ?? silentLogger,
     allowedTeamIds: fields.allowedTeamIds ?? [],
   };
