@@ -1,7 +1,6 @@
-import { feedEventSchema } from '../../kinds/feed-event.js';
 import type { DeadLetter } from '../queue.js';
 import type { SqliteConnection } from './connection.js';
-import { idList } from './events.js';
+import { idList, readEvent } from './events.js';
 
 /**
  * Dead letters in the `events` table: rows with `dead_at` set, which claims skip until they are
@@ -25,12 +24,15 @@ export class SqliteDeadLetters {
         'SELECT id, payload, dead_reason, dead_at FROM events WHERE dead_at IS NOT NULL ORDER BY id LIMIT ?',
       )
       .all(limit) as { id: number; payload: string; dead_reason: string | null; dead_at: number }[];
-    return rows.map((row) => ({
-      id: String(row.id),
-      event: feedEventSchema.parse(JSON.parse(row.payload)),
-      reason: row.dead_reason ?? '',
-      at: row.dead_at,
-    }));
+    // A row that cannot be read (set aside for that reason) is counted but not listed, as in the
+    // Redis store: one bad row must not hide the others.
+    return rows.flatMap((row) => {
+      const event = readEvent(row.payload);
+      if (!event.success) return [];
+      return [
+        { id: String(row.id), event: event.data, reason: row.dead_reason ?? '', at: row.dead_at },
+      ];
+    });
   }
 
   count(): number {

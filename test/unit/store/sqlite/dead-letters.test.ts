@@ -31,4 +31,21 @@ describe('SqliteDeadLetters', () => {
     expect(await dead.replay()).toBe(1);
     expect(dead.count()).toBe(0);
   });
+
+  it('lists the readable dead letters when one cannot be read (as the Redis store does)', async () => {
+    await connection.writer.insert(
+      ['d', 'e'],
+      [JSON.stringify(c2cEvent('d')), '{"body":"not an event"}'],
+      now,
+    );
+    const rows = connection.db
+      .prepare("SELECT id FROM events WHERE dedupe_key IN ('d', 'e')")
+      .all() as { id: number }[];
+    await dead.setAside(
+      rows.map((row) => String(row.id)),
+      'unreadable',
+    );
+    expect(dead.count()).toBe(2);
+    expect(dead.list(10).map((l) => l.event)).toEqual([c2cEvent('d')]);
+  });
 });
