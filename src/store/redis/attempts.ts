@@ -10,6 +10,7 @@ import {
 import type { RedisConnection } from './connection.js';
 import { streamIds } from './entries.js';
 import { GROUP } from './group.js';
+import { encodePostLink, postLinkKey } from './post-links.js';
 
 /**
  * The writes to Slack recorded for queued events: a hash of records by attempt, and a hash of
@@ -41,13 +42,13 @@ export class RedisAttempts {
       keys.stream,
       keys.attempts,
       keys.attemptsByEvent,
-      ...links.map((l) => this.connection.key('post', l.key)),
+      ...links.map((l) => postLinkKey(this.connection, l.key)),
       GROUP,
       DEDUPE_RETENTION_MS,
       POST_LINK_RETENTION_MS,
       done.id,
       JSON.stringify(done),
-      ...links.map((l) => JSON.stringify(l.link)),
+      ...links.map((l) => encodePostLink(l.link)),
       ...ack,
     );
     return ack;

@@ -7,6 +7,16 @@ import {
 } from '../post-links.js';
 import type { RedisConnection, RedisStoreOptions } from './connection.js';
 
+/** The key of the post link of `key`: `<prefix>post:<key>`. */
+export function postLinkKey(connection: RedisConnection, key: string): string {
+  return connection.key('post', key);
+}
+
+/** How a post link is stored (kept `POST_LINK_RETENTION_MS`). */
+export function encodePostLink(link: PostLink): string {
+  return JSON.stringify(link);
+}
+
 /** A post link is a string key kept 30 days; the recalled keys of a group post, a set. */
 export class RedisPostLinks implements PostLinks {
   constructor(
@@ -26,23 +36,22 @@ export class RedisPostLinks implements PostLinks {
   }
 
   async savePostLink(key: string, link: PostLink): Promise<void> {
-    const value = JSON.stringify(link);
     await this.connection.redis.set(
-      this.connection.key('post', key),
-      value,
+      postLinkKey(this.connection, key),
+      encodePostLink(link),
       'PX',
       POST_LINK_RETENTION_MS,
     );
   }
 
   async getPostLink(key: string): Promise<PostLink | undefined> {
-    const value = await this.connection.redis.get(this.connection.key('post', key));
+    const value = await this.connection.redis.get(postLinkKey(this.connection, key));
     if (value === null) return undefined;
     try {
       return postLinkSchema.parse(JSON.parse(value));
     } catch (error) {
       // A link we cannot read only costs the in-place update; the recall is still posted.
-      this.options.onCorrupt?.(this.connection.key('post', key), error);
+      this.options.onCorrupt?.(postLinkKey(this.connection, key), error);
       return undefined;
     }
   }
