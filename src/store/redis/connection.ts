@@ -42,6 +42,12 @@ const BLOCKING_GRACE_MS = 2_000;
 /** The kinds of keys named by the roles (`<prefix><kind>:<name>`). */
 export type KeyKind = 'dedupe' | 'post' | 'once' | 'recalled' | 'recall-job' | 'recall-keys';
 
+/** Throws the first error of a MULTI's replies (ioredis resolves them, it does not throw). */
+export function failedStep(replies: [Error | null, unknown][] | null): void {
+  const failed = replies?.find(([error]) => error)?.[0];
+  if (failed) throw failed;
+}
+
 /** Resolves when the connection is ready; rejects after `timeoutMs` with the last error seen. */
 function whenReady(redis: Redis, timeoutMs: number, lastError: () => unknown): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();

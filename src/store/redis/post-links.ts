@@ -5,7 +5,7 @@ import {
   type PostLinks,
   postLinkSchema,
 } from '../post-links.js';
-import type { RedisConnection, RedisStoreOptions } from './connection.js';
+import { failedStep, type RedisConnection, type RedisStoreOptions } from './connection.js';
 
 /** The key of the post link of `key`: `<prefix>post:<key>`. */
 export function postLinkKey(connection: RedisConnection, key: string): string {
@@ -30,6 +30,8 @@ export class RedisPostLinks implements PostLinks {
     if (msgKeys.length > 0) multi.sadd(key, ...msgKeys).pexpire(key, POST_LINK_RETENTION_MS);
     multi.smembers(key);
     const results = (await multi.exec()) ?? [];
+    // Every step, not only the last: a failed SADD or PEXPIRE would otherwise go unnoticed.
+    failedStep(results);
     const [error, members] = results[results.length - 1] ?? [new Error('no answer'), undefined];
     if (error) throw error;
     return z.array(z.string()).parse(members);

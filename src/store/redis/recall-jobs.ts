@@ -1,11 +1,5 @@
 import type { RecallJobStore, StoredRecallJob } from '../recall-jobs.js';
-import type { RedisConnection } from './connection.js';
-
-/** Throws the first error of a MULTI's replies (ioredis resolves them, it does not throw). */
-function failedStep(replies: [Error | null, unknown][] | null): void {
-  const failed = replies?.find(([error]) => error)?.[0];
-  if (failed) throw failed;
-}
+import { failedStep, type RedisConnection } from './connection.js';
 
 /**
  * A recall job is a string key (its record) and a hash (its keys' states); the set under the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedisConnection } from '../../../../src/store/redis/connection.js';
+import { failedStep, RedisConnection } from '../../../../src/store/redis/connection.js';
 import { testConnection, testPrefixes } from '../../../helpers/redis-store.js';
 
 describe('RedisConnection', () => {
@@ -28,5 +28,18 @@ describe('RedisConnection', () => {
     await expect(connection.check()).rejects.toThrow(/Redis connection is \w+ \(.*ECONNREFUSED/);
     connection.cutBlocking();
     await connection.quit();
+  });
+
+  it('throws the first failed step of a MULTI, whichever it is', () => {
+    const first = new Error('first');
+    expect(() => failedStep(null)).not.toThrow();
+    expect(() => failedStep([[null, 'OK']])).not.toThrow();
+    expect(() =>
+      failedStep([
+        [first, undefined],
+        [null, 1],
+        [new Error('last'), undefined],
+      ]),
+    ).toThrow(first);
   });
 });
