@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readJson } from '../../lib/json.js';
 import { POST_LINK_RETENTION_MS } from '../post-links.js';
 import {
   type AttemptResult,
@@ -57,12 +58,12 @@ export class RedisAttempts {
   async abandon(id: string): Promise<void> {
     const { redis, keys } = this.connection;
     const stored = await redis.hget(keys.attempts, id);
-    const parsed = stored ? postAttemptSchema.safeParse(JSON.parse(stored)) : undefined;
+    const parsed = stored ? readJson(postAttemptSchema, stored) : undefined;
     await redis.abandonAttempt(
       keys.attempts,
       keys.attemptsByEvent,
       id,
-      ...(parsed?.success ? parsed.data.eventIds : []),
+      ...(parsed?.eventIds ?? []),
     );
   }
 
@@ -76,8 +77,8 @@ export class RedisAttempts {
     if (attemptIds.size === 0) return [];
     const records = await redis.hmget(keys.attempts, ...attemptIds);
     return records.flatMap((record) => {
-      const parsed = record ? postAttemptSchema.safeParse(JSON.parse(record)) : undefined;
-      return parsed?.success ? [parsed.data] : [];
+      const parsed = record ? readJson(postAttemptSchema, record) : undefined;
+      return parsed ? [parsed] : [];
     });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { feedEventSchema } from '../../kinds/feed-event.js';
+import { readJson } from '../../lib/json.js';
 import { chunk } from '../../lib/lists.js';
 import type { DeadLetter } from '../queue.js';
 import type { RedisConnection } from './connection.js';
@@ -40,11 +41,11 @@ export class RedisDeadLetters {
     const all = await this.connection.redis.hgetall(this.connection.keys.dead);
     const out: DeadLetter[] = [];
     for (const [id, stored] of Object.entries(all)) {
-      const parsed = deadRecordSchema.safeParse(JSON.parse(stored));
-      if (!parsed.success) continue;
-      const event = feedEventSchema.safeParse(JSON.parse(parsed.data.payload));
-      if (!event.success) continue;
-      out.push({ id, event: event.data, reason: parsed.data.reason, at: parsed.data.at });
+      // One that cannot be read is counted but not listed (as on SQLite).
+      const record = readJson(deadRecordSchema, stored);
+      const event = record && readJson(feedEventSchema, record.payload);
+      if (!record || !event) continue;
+      out.push({ id, event, reason: record.reason, at: record.at });
     }
     return out.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
   }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { z } from 'zod';
 import { explainStorageError, openDatabase, WRITE_PROBE_SQL } from './schema.js';
 import { SqliteWriter } from './writer.js';
 
@@ -40,15 +39,5 @@ export class SqliteConnection {
   async close(): Promise<void> {
     await this.writer.close();
     this.db.close();
-  }
-}
-
-/** A stored JSON value, if it still parses as `schema` (else undefined: skipped, never thrown). */
-export function readJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { readJson } from '../../lib/json.js';
 import { type LinkToSave, type PostLink, type PostLinks, postLinkSchema } from '../post-links.js';
 import type { SqliteConnection } from './connection.js';
 import type { Statement } from './writer.js';
@@ -23,8 +24,8 @@ export class SqlitePostLinks implements PostLinks {
       | { link: string }
       | undefined;
     if (!row) return undefined;
-    const parsed = postLinkSchema.safeParse(JSON.parse(row.link));
-    return parsed.success ? parsed.data : undefined;
+    // A link we cannot read only costs the in-place update; the recall is still posted.
+    return readJson(postLinkSchema, row.link);
   }
 
   async addRecalled(group: string, msgKeys: readonly string[]): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FeedEvent } from '../../kinds/feed-event.js';
+import { readJson } from '../../lib/json.js';
 import {
   type AttemptResult,
   type DeadLetter,
@@ -10,7 +11,7 @@ import {
   type QueuedEvent,
 } from '../queue.js';
 import { AttemptIndex } from './attempt-index.js';
-import { readJson, type SqliteConnection } from './connection.js';
+import type { SqliteConnection } from './connection.js';
 import { SqliteDeadLetters } from './dead-letters.js';
 import { type EventRow, idList, queuedEventOf, readEvent } from './events.js';
 import { EventIntake } from './intake.js';

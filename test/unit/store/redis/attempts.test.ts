@@ -23,6 +23,15 @@ describe('RedisAttempts', () => {
     expect(await attempts.of(['1-0'])).toEqual([]);
   });
 
+  it('skips a record it cannot read, and abandons it all the same', async () => {
+    const attempts = new RedisAttempts(connection());
+    await attempts.begin(startedPost('a4', ['4-0']));
+    await raw.hset(`${prefix}attempts`, 'a4', 'not json');
+    expect(await attempts.of(['4-0'])).toEqual([]);
+    await attempts.abandon('a4');
+    expect(await raw.hget(`${prefix}attempts`, 'a4')).toBeNull();
+  });
+
   it('finishes a write: done, its links saved, its events acked (those that can be)', async () => {
     const attempts = new RedisAttempts(connection());
     const started = startedPost('a3', ['3-0']);

@@ -30,6 +30,19 @@ describe('RedisDeadLetters', () => {
     expect(await dead.count()).toBe(4);
   });
 
+  it('skips a record or a payload that is not JSON, still counting it', async () => {
+    const dead = new RedisDeadLetters(connection());
+    const before = await dead.count();
+    await raw.hset(`${prefix}dead-letters`, {
+      '20-0': 'not json',
+      '21-0': JSON.stringify({ payload: 'not json', reason: 'own', at: 0 }),
+    });
+    expect((await dead.list(100)).map((l) => l.id)).not.toContain('20-0');
+    expect((await dead.list(100)).map((l) => l.id)).not.toContain('21-0');
+    expect(await dead.count()).toBe(before + 2);
+    await raw.hdel(`${prefix}dead-letters`, '20-0', '21-0');
+  });
+
   it('sets aside only IDs that can name entries, with the reason cut to 500 characters', async () => {
     const dead = new RedisDeadLetters(connection());
     const id = await raw.xadd(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { readJson, SqliteConnection } from '../../../../src/store/sqlite/connection.js';
+import { SqliteConnection } from '../../../../src/store/sqlite/connection.js';
 import { tempDirs } from '../../../helpers/sqlite-store.js';
 
 describe('SqliteConnection', () => {
@@ -20,15 +19,5 @@ describe('SqliteConnection', () => {
     await connection.writer.close();
     await expect(connection.check()).rejects.toThrow(/writer thread stopped/);
     connection.db.close();
-  });
-});
-
-describe('readJson', () => {
-  const schema = z.object({ n: z.number() });
-
-  it('reads a stored value that matches the schema, and skips one that does not', () => {
-    expect(readJson(schema, '{"n":1}')).toEqual({ n: 1 });
-    expect(readJson(schema, '{"n":"1"}')).toBeUndefined();
-    expect(readJson(schema, 'not json')).toBeUndefined();
   });
 });

@@ -23,4 +23,10 @@ describe('SqlitePostLinks', () => {
     connection.db.prepare("UPDATE post_links SET link = '{\"ts\":1}' WHERE key = 'oa:x:2'").run();
     expect(await links.getPostLink('oa:x:2')).toBeUndefined();
   });
+
+  it('reads a link that is not JSON as none, without throwing', async () => {
+    await links.savePostLink('oa:x:3', { channel: 'C1', ts: '3.000100' });
+    connection.db.prepare("UPDATE post_links SET link = 'not json' WHERE key = 'oa:x:3'").run();
+    expect(await links.getPostLink('oa:x:3')).toBeUndefined();
+  });
 });
