@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { feedEventSchema } from '../../kinds/feed-event.js';
 import { readJson } from '../../lib/json.js';
-import { chunk } from '../../lib/lists.js';
 import type { DeadLetter } from '../queue.js';
 import type { RedisConnection } from './connection.js';
-import { compareStreamIds, IDS_PER_SCRIPT, streamIds } from './entries.js';
+import { compareStreamIds, forChunks, streamIds } from './entries.js';
 import { GROUP } from './group.js';
 
 const deadRecordSchema = z.object({
@@ -24,16 +23,16 @@ export class RedisDeadLetters {
   async setAside(ids: readonly string[], reason: string): Promise<string[]> {
     const { redis, keys } = this.connection;
     const valid = streamIds(ids);
-    for (const part of chunk(valid, IDS_PER_SCRIPT)) {
-      await redis.deadLetterEvents(
+    await forChunks(valid, (part) =>
+      redis.deadLetterEvents(
         keys.stream,
         keys.dead,
         GROUP,
         reason.slice(0, 500),
         this.connection.now(),
         ...part,
-      );
-    }
+      ),
+    );
     return valid;
   }
 
@@ -57,17 +56,9 @@ export class RedisDeadLetters {
   async replay(ids?: readonly string[]): Promise<number> {
     const { redis, keys } = this.connection;
     const all = ids ?? (await redis.hkeys(keys.dead));
-    let replayed = 0;
-    // A script a chunk: each one blocks Redis while it runs.
-    for (const part of chunk(all, IDS_PER_SCRIPT)) {
-      replayed += await redis.replayDeadLetters(
-        keys.stream,
-        keys.dead,
-        keys.attemptsByEvent,
-        keys.attempts,
-        ...part,
-      );
-    }
-    return replayed;
+    const replayed = await forChunks(all, (part) =>
+      redis.replayDeadLetters(keys.stream, keys.dead, keys.attemptsByEvent, keys.attempts, ...part),
+    );
+    return replayed.reduce((sum, n) => sum + n, 0);
   }
 }

@@ -1,9 +1,23 @@
 import { z } from 'zod';
 import { feedEventSchema } from '../../kinds/feed-event.js';
+import { chunk } from '../../lib/lists.js';
 import type { QueuedEvent } from '../queue.js';
 
 /** IDs per script call: keeps each script short (it blocks Redis) and under Lua's unpack limit. */
 export const IDS_PER_SCRIPT = 500;
+
+/**
+ * Runs `run` on `ids` a chunk of `IDS_PER_SCRIPT` at a time, one after the other (a script a
+ * chunk: each one blocks Redis while it runs); resolves the result of each chunk, in order.
+ */
+export async function forChunks<T>(
+  ids: readonly string[],
+  run: (part: string[]) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (const part of chunk(ids, IDS_PER_SCRIPT)) results.push(await run(part));
+  return results;
+}
 
 export const streamEntrySchema = z.tuple([z.string(), z.array(z.string())]);
 export type StreamEntry = z.infer<typeof streamEntrySchema>;

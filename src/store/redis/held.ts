@@ -1,6 +1,5 @@
-import { chunk } from '../../lib/lists.js';
 import type { RedisConnection } from './connection.js';
-import { IDS_PER_SCRIPT } from './entries.js';
+import { forChunks } from './entries.js';
 import { GROUP } from './group.js';
 
 /** Entries released get this idle time, so any replica's next claim takes them at once. */
@@ -54,12 +53,12 @@ export class HeldEntries {
 
   private async setIdle(idleMs: number, ids: readonly string[] = [...this.ids]): Promise<void> {
     const { redis, keys } = this.connection;
-    for (const part of chunk(ids, IDS_PER_SCRIPT)) {
+    await forChunks(ids, async (part) => {
       const owned = new Set(
         await redis.renewHeld(keys.stream, GROUP, this.consumer, idleMs, ...part),
       );
       for (const id of part) if (!owned.has(id)) this.ids.delete(id);
-    }
+    });
   }
 
   /** Whether these entries are all still this instance's, renewing its hold on them. */

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { FeedEvent } from '../../kinds/feed-event.js';
-import { chunk } from '../../lib/lists.js';
 import {
   type AttemptResult,
   DEDUPE_RETENTION_MS,
@@ -15,7 +14,7 @@ import { RedisAttempts } from './attempts.js';
 import { DEFAULTS, type RedisConnection, type RedisStoreOptions } from './connection.js';
 import { RedisDeadLetters } from './dead-letters.js';
 import {
-  IDS_PER_SCRIPT,
+  forChunks,
   type StreamEntry,
   streamEntrySchema,
   streamIds,
@@ -172,16 +171,16 @@ export class RedisEventQueue implements EventQueue {
 
   private async ackInRedis(ids: readonly string[]): Promise<void> {
     const { redis, keys } = this.connection;
-    for (const part of chunk(ids, IDS_PER_SCRIPT)) {
-      await redis.ackEvents(
+    await forChunks(ids, (part) =>
+      redis.ackEvents(
         keys.stream,
         keys.attempts,
         keys.attemptsByEvent,
         GROUP,
         DEDUPE_RETENTION_MS,
         ...part,
-      );
-    }
+      ),
+    );
   }
 
   async pendingCount(): Promise<number> {

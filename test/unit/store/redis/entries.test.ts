@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { compareStreamIds, streamIds, toQueuedEvent } from '../../../../src/store/redis/entries.js';
+import {
+  compareStreamIds,
+  forChunks,
+  IDS_PER_SCRIPT,
+  streamIds,
+  toQueuedEvent,
+} from '../../../../src/store/redis/entries.js';
 import { c2cEvent } from '../../../helpers/store-contract/events.js';
 
 describe('stream entries', () => {
+  it('runs a script a chunk of IDs, one after the other, in order', async () => {
+    const ids = Array.from({ length: IDS_PER_SCRIPT * 2 + 1 }, (_, i) => `${i}-0`);
+    const seen: string[][] = [];
+    const sizes = await forChunks(ids, async (part) => {
+      seen.push(part);
+      return part.length;
+    });
+    expect(sizes).toEqual([IDS_PER_SCRIPT, IDS_PER_SCRIPT, 1]);
+    expect(seen.flat()).toEqual(ids);
+    expect(await forChunks([], async () => 1)).toEqual([]);
+  });
+
   it('keeps only IDs that can name an entry', () => {
     expect(streamIds(['1-0', '17000-3', '5', 'x-1', ''])).toEqual(['1-0', '17000-3']);
   });
