@@ -69,7 +69,7 @@ export class HeldEntries {
   }
 
   /** Hands entries back: the next claim of any replica takes them, not one after a lease. */
-  async release(ids: readonly string[]): Promise<void> {
+  async release(ids: readonly string[], during = 'release'): Promise<void> {
     const mine = ids.filter((id) => this.ids.has(id));
     this.forget(mine);
     if (mine.length === 0) return;
@@ -77,21 +77,16 @@ export class HeldEntries {
       await this.setIdle(RELEASED_IDLE_MS, mine);
     } catch (error) {
       // No longer renewed, they are taken over once the lease runs out.
-      this.onError?.(error, 'release');
+      this.onError?.(error, during);
     }
   }
 
   /** Stops the heartbeat and hands back everything held (on close). */
   async releaseAll(): Promise<void> {
     clearInterval(this.heartbeat);
-    if (this.ids.size > 0 && this.connection.redis.status === 'ready') {
-      try {
-        // Released entries go to the next claim of any replica, not after a lease.
-        await this.setIdle(RELEASED_IDLE_MS);
-      } catch (error) {
-        this.onError?.(error, 'release on close');
-      }
-    }
+    // With Redis away there is no one to hand them to: the lease covers them.
+    if (this.connection.redis.status === 'ready')
+      await this.release([...this.ids], 'release on close');
     this.ids.clear();
   }
 }
