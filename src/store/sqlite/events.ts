@@ -23,10 +23,20 @@ export function readEvent(
   }
 }
 
+/** The queued event of a row, or why it cannot be read. */
+export function readQueuedEvent(
+  row: EventRow,
+): { success: true; data: QueuedEvent } | { success: false; error: string } {
+  const event = readEvent(row.payload);
+  if (!event.success) return event;
+  return {
+    success: true,
+    data: { id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at },
+  };
+}
+
 /** The queued event of a row, if it can be read. */
 export function queuedEventOf(row: EventRow): QueuedEvent | undefined {
-  const event = readEvent(row.payload);
-  return event.success
-    ? { id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at }
-    : undefined;
+  const queued = readQueuedEvent(row);
+  return queued.success ? queued.data : undefined;
 }

@@ -13,7 +13,7 @@ import {
 import { AttemptIndex } from './attempt-index.js';
 import type { SqliteConnection } from './connection.js';
 import { SqliteDeadLetters } from './dead-letters.js';
-import { type EventRow, idList, queuedEventOf, readEvent } from './events.js';
+import { type EventRow, idList, queuedEventOf, readQueuedEvent } from './events.js';
 import { EventIntake } from './intake.js';
 import { linkStatement } from './post-links.js';
 import type { Statement } from './writer.js';
@@ -95,15 +95,15 @@ export class SqliteEventQueue implements EventQueue {
         after = row.id;
         if (this.claimed.has(row.id)) continue;
         this.claimed.add(row.id);
-        const event = readEvent(row.payload);
-        if (!event.success) {
+        const queued = readQueuedEvent(row);
+        if (!queued.success) {
           // A row that cannot be read would fail every claim: it is set aside instead.
-          this.deadLetter([String(row.id)], `unreadable: ${event.error}`).catch((error: unknown) =>
+          this.deadLetter([String(row.id)], `unreadable: ${queued.error}`).catch((error: unknown) =>
             this.options.onError?.(error, 'setting an unreadable event aside'),
           );
           continue;
         }
-        out.push({ id: String(row.id), event: event.data, enqueuedAt: row.enqueued_at });
+        out.push(queued.data);
         bytes += row.payload.length;
         if (out.length === limit || bytes >= budget) break;
       }

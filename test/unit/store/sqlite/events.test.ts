@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { idList, queuedEventOf, readEvent } from '../../../../src/store/sqlite/events.js';
+import {
+  idList,
+  queuedEventOf,
+  readEvent,
+  readQueuedEvent,
+} from '../../../../src/store/sqlite/events.js';
 import { c2cEvent } from '../../../helpers/store-contract/events.js';
 
 describe('the rows of the events table', () => {
@@ -19,6 +24,15 @@ describe('the rows of the events table', () => {
     const row = { id: 7, payload: JSON.stringify(c2cEvent('a')), enqueued_at: 5 };
     expect(queuedEventOf(row)).toEqual({ id: '7', event: c2cEvent('a'), enqueuedAt: 5 });
     expect(queuedEventOf({ ...row, payload: 'x' })).toBeUndefined();
+  });
+
+  it('says why a row cannot be read as a queued event', () => {
+    const row = { id: 7, payload: JSON.stringify(c2cEvent('a')), enqueued_at: 5 };
+    expect(readQueuedEvent(row)).toEqual({
+      success: true,
+      data: { id: '7', event: c2cEvent('a'), enqueuedAt: 5 },
+    });
+    expect(readQueuedEvent({ ...row, payload: '{' })).toMatchObject({ success: false });
   });
 
   it('passes event IDs to SQL as a JSON list of row numbers', () => {
