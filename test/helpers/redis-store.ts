@@ -43,7 +43,7 @@ export async function testConnection(
 ): Promise<{ connection: RedisConnection; close: () => Promise<void> }> {
   const connection = new RedisConnection({ url: testRedisUrl(), ...options });
   const close = async () => {
-    connection.closed = true;
+    connection.beginClose();
     connection.cutBlocking();
     await connection.quit();
   };

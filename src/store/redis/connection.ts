@@ -28,10 +28,8 @@ export interface RedisStoreOptions {
 
 export const DEFAULTS = {
   prefix: 'recall-bot:',
-  leaseMs: 30_000,
   connectTimeoutMs: 10_000,
   commandTimeoutMs: 1_500,
-  forgetIdleConsumersAfterMs: 60 * 60 * 1000,
 } as const;
 
 /** A health probe answers within this, even when the reply to its PING never comes. */
@@ -82,8 +80,6 @@ export class RedisConnection {
     attempts: string;
     attemptsByEvent: string;
   };
-  /** Set once the store starts closing: the roles take no more work. */
-  closed = false;
   private lastError: unknown;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -126,6 +122,18 @@ export class RedisConnection {
     };
     this.redis.on('error', remember);
     this.blocking.on('error', remember);
+  }
+
+  private closing = false;
+
+  /** Set once the store starts closing: the roles take no more work. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** The store starts closing: from now on the roles take no more work. */
+  beginClose(): void {
+    this.closing = true;
   }
 
   /** `<prefix><kind>:<name>`. */

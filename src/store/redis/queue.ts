@@ -11,7 +11,7 @@ import {
   type QueuedEvent,
 } from '../queue.js';
 import { RedisAttempts } from './attempts.js';
-import { DEFAULTS, type RedisConnection, type RedisStoreOptions } from './connection.js';
+import type { RedisConnection, RedisStoreOptions } from './connection.js';
 import { RedisDeadLetters } from './dead-letters.js';
 import {
   forChunks,
@@ -30,6 +30,12 @@ const autoClaimReplySchema = z.tuple(
 );
 /** XREADGROUP: one [stream, entries] pair per stream, or nil when the wait ran out. */
 const readGroupReplySchema = z.array(z.tuple([z.string(), z.array(streamEntrySchema)])).nullable();
+
+/** The queue's options left out (see `RedisStoreOptions`). */
+const QUEUE_DEFAULTS = {
+  leaseMs: 30_000,
+  forgetIdleConsumersAfterMs: 60 * 60 * 1000,
+} as const;
 
 export type RedisQueueOptions = Pick<
   RedisStoreOptions,
@@ -55,7 +61,7 @@ export class RedisEventQueue implements EventQueue {
     private readonly connection: RedisConnection,
     private readonly options: RedisQueueOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.leaseMs = options.leaseMs ?? QUEUE_DEFAULTS.leaseMs;
     this.group = new ConsumerGroup(connection);
     this.held = new HeldEntries(connection, this.consumer, this.leaseMs, options.onError);
     this.dead = new RedisDeadLetters(connection);
@@ -66,7 +72,7 @@ export class RedisEventQueue implements EventQueue {
   async start(): Promise<void> {
     await this.group.create();
     await this.group.forgetIdleConsumers(
-      this.options.forgetIdleConsumersAfterMs ?? DEFAULTS.forgetIdleConsumersAfterMs,
+      this.options.forgetIdleConsumersAfterMs ?? QUEUE_DEFAULTS.forgetIdleConsumersAfterMs,
     );
   }
 

@@ -5,8 +5,6 @@ import { RedisPostLinks } from './post-links.js';
 import { RedisEventQueue } from './queue.js';
 import { RedisRecallJobStore } from './recall-jobs.js';
 
-export type { RedisStoreOptions } from './connection.js';
-
 /**
  * The store for many replicas sharing one Redis: every role over one connection (and one more
  * for the queue's blocking reads). Durability is Redis's: an answered enqueue survives a Redis
@@ -53,7 +51,7 @@ export class RedisStore implements Store {
   }
 
   private async shutDown(): Promise<void> {
-    this.connection.closed = true;
+    this.connection.beginClose();
     await this.queue.stop();
     await this.connection.quit();
   }

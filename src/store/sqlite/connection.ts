@@ -12,7 +12,7 @@ const BUSY_TIMEOUT_MS = 1_500;
 export class SqliteConnection {
   readonly db: Database.Database;
   readonly writer: SqliteWriter;
-  closed = false;
+  private closing = false;
 
   constructor(
     dataDir: string,
@@ -21,6 +21,16 @@ export class SqliteConnection {
     const { db, file } = openDatabase(dataDir, this.now());
     this.db = db;
     this.writer = new SqliteWriter(file, BUSY_TIMEOUT_MS);
+  }
+
+  /** Set once the store starts closing: the roles take no more work. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** The store starts closing: from now on the roles take no more work. */
+  beginClose(): void {
+    this.closing = true;
   }
 
   /** Throws when the file cannot be read or written (the writer thread stopped, a full disk). */

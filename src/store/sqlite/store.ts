@@ -79,7 +79,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.connection.closed) return;
-    this.connection.closed = true;
+    this.connection.beginClose();
     clearInterval(this.pruneTimer);
     await this.queue.drain();
     await this.connection.close();

@@ -17,7 +17,7 @@ describe('RedisConnection', () => {
   it('passes its check with a write, and fails it once closing', async () => {
     const { connection, close } = await testConnection({ prefix: newPrefix() });
     await expect(connection.check()).resolves.toBeUndefined();
-    connection.closed = true;
+    connection.beginClose();
     await expect(connection.check()).rejects.toThrow('store is closed');
     await close();
   });

@@ -12,10 +12,11 @@ describe('SqliteConnection', () => {
   });
 
   it('fails its check once the store is closing, and once the writer thread is gone', async () => {
+    const closing = new SqliteConnection(newDir());
+    closing.beginClose();
+    await expect(closing.check()).rejects.toThrow('store is closed');
+    await closing.close();
     const connection = new SqliteConnection(newDir());
-    connection.closed = true;
-    await expect(connection.check()).rejects.toThrow('store is closed');
-    connection.closed = false;
     await connection.writer.close();
     await expect(connection.check()).rejects.toThrow(/writer thread stopped/);
     connection.db.close();

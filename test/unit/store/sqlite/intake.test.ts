@@ -44,7 +44,7 @@ describe('EventIntake', () => {
     const intake = new EventIntake(connection, () => undefined);
     const pending = intake.enqueue('k', c2cEvent('m'));
     expect(intake.waiting).toBe(1);
-    connection.closed = true;
+    connection.beginClose();
     await intake.drain();
     expect(await pending).toBe(true);
     expect(intake.waiting).toBe(0);
