@@ -38,6 +38,11 @@ export function sentMessage(event: FeedEvent): SentMessage | undefined {
   return kindOf(event.body).sends?.message(event.body);
 }
 
+/** The text of a sent message, for a post that shows it (`''` for other events). */
+export function sentText(event: FeedEvent): string {
+  return kindOf(event.body).sends?.text(event.body) ?? '';
+}
+
 /** Whether the event is a sent message (posted per account, with Recall buttons). */
 export function isSend(event: FeedEvent): boolean {
   return kindOf(event.body).sends !== undefined;
@@ -51,7 +56,7 @@ export function compactSend(event: FeedEvent): FeedEvent {
 
 function sendSection(send: SentMessage, event: FeedEvent, recalled: boolean): SectionBlock {
   const from = send.from ? ` · from ${inlineCode(send.from, 80)}` : '';
-  const preview = truncate(escapeLine(send.text).replace(/\s+/g, ' '), PREVIEW_MAX);
+  const preview = truncate(escapeLine(sentText(event)).replace(/\s+/g, ' '), PREVIEW_MAX);
   const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.msgKey, 80)}${from}`;
   const button = recalled ? undefined : recallButtonElement(send);
   return {

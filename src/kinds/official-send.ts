@@ -82,7 +82,8 @@ export const officialSend = {
   messageCount: (_body) => 1,
   view(body, values) {
     const from = body.From_Account ? ` · *From* ${values.code(body.From_Account)}` : '';
-    const preview = truncate(escapeText(messagePreview(body)), PREVIEW_MAX);
+    const text = messagePreview(body);
+    const preview = truncate(escapeText(text), PREVIEW_MAX);
     return {
       facts: [
         `*Account* ${values.code(body.Official_Account)}${from}`,
@@ -91,7 +92,7 @@ export const officialSend = {
       list: [],
       listLabel: '',
       extra: preview === '' ? '_(no text)_' : quote(preview),
-      fallback: `${fallbackValue(body.Official_Account)}: ${fallbackValue(messagePreview(body))}`,
+      fallback: `${fallbackValue(body.Official_Account)}: ${fallbackValue(text)}`,
     };
   },
   compactLine: (body, values) => `sent ${values.code(body.MsgKey)}`,
@@ -110,8 +111,8 @@ export const officialSend = {
       account: body.Official_Account,
       msgKey: body.MsgKey,
       from: body.From_Account,
-      text: messagePreview(body),
     }),
+    text: messagePreview,
     // The preview instead of the whole body, without CloudCustomData: a post link stays small.
     compact(body): OfficialSend {
       const { CloudCustomData: _dropped, ...rest } = body;
