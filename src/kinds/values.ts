@@ -1,5 +1,5 @@
 /** How a kind writes untrusted values in Slack messages: as inline code, short, on one line. */
-import { escapeLine, inlineCode, truncate } from '../slack/text.js';
+import { escapedInlineCode, escapeLine, truncate } from '../slack/text.js';
 
 /**
  * Longest untrusted value shown (in escaped characters). Real identifiers are far shorter;
@@ -15,8 +15,9 @@ export class Values {
   shortened = false;
 
   code(value: string): string {
-    if (escapeLine(value).length > VALUE_MAX) this.shortened = true;
-    return inlineCode(value, VALUE_MAX);
+    const escaped = escapeLine(value);
+    if (escaped.length > VALUE_MAX) this.shortened = true;
+    return escapedInlineCode(escaped, VALUE_MAX);
   }
 
   /** Takes up to `max` items; the rest are counted, and the list marked shortened. */
