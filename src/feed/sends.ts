@@ -43,6 +43,20 @@ export function sentText(event: FeedEvent): string {
   return kindOf(event.body).sends?.text(event.body) ?? '';
 }
 
+/**
+ * The sent messages Recall all takes: not recalled yet, and with a MsgKey a recall can take.
+ * The post counts them on its button; the button's click recalls them.
+ */
+export function recallableSends(
+  events: readonly FeedEvent[],
+  recalled: ReadonlySet<string>,
+): SentMessage[] {
+  return events.flatMap((event) => {
+    const sent = sentMessage(event);
+    return sent && !recalled.has(sent.msgKey) && isMsgKey(sent.msgKey) ? [sent] : [];
+  });
+}
+
 /** Whether the event is a sent message (posted per account, with Recall buttons). */
 export function isSend(event: FeedEvent): boolean {
   return kindOf(event.body).sends !== undefined;
@@ -139,10 +153,7 @@ export function renderSendGroup(group: SendGroup): {
       context(`:page_facing_up: … and ${hidden} more — every message in the attached file`),
     );
   }
-  // Recall all takes what is not recalled yet and that a recall can take (a real MsgKey).
-  const open = sends.filter(
-    (s) => !group.recalled.has(s.sent.msgKey) && isMsgKey(s.sent.msgKey),
-  ).length;
+  const open = recallableSends(group.sends, group.recalled).length;
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
     `${sends.length} Official Channel messages sent by ${escapeLine(group.account)}`,
