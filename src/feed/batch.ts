@@ -3,10 +3,10 @@ import type { KnownBlock } from '@slack/types';
 import { kindOf, type WebhookBody } from '../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../kinds/time.js';
 import { countOf } from '../slack/counts.js';
-import { mrkdwn, truncate } from '../slack/text.js';
+import { truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
-import { context, MORE_LINE_RESERVE } from './render/blocks.js';
+import { context, MORE_LINE_RESERVE, SECTION_MAX, section } from './render/blocks.js';
 import { type RenderedLine, renderCompactLine, renderConversationTitle } from './render/digest.js';
 import { isSend, planSendPosts } from './sends.js';
 
@@ -27,7 +27,7 @@ export interface PostLimits {
 
 export const SLACK_POST_LIMITS: PostLimits = {
   maxBlocks: 50,
-  maxSectionChars: 3000,
+  maxSectionChars: SECTION_MAX,
   maxHeaderChars: 150,
   maxMessageChars: 12_000,
 };
@@ -218,7 +218,7 @@ function digestPost(events: readonly QueuedEvent[], limits: PostLimits, id: stri
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
     context(summary),
-    ...sections.map((s): KnownBlock => ({ type: 'section', text: mrkdwn(sectionText(s)) })),
+    ...sections.map((s) => section(sectionText(s))),
   ];
   if (needsFile) blocks.push(context(noteText(hiddenEvents, hiddenConversations)));
   return {

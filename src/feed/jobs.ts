@@ -3,11 +3,12 @@ import type { ContextBlock } from '@slack/types';
 import type { FeedEvent } from '../kinds/feed-event.js';
 import { kindOf } from '../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../kinds/time.js';
-import { inlineCode, mrkdwn } from '../slack/text.js';
+import { inlineCode } from '../slack/text.js';
 import type { PostLinks } from '../store/post-links.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
+import { context, section } from './render/blocks.js';
 import { renderEventDetails } from './render/details.js';
 import { narrowedToKeys, renderRecalledNotice, renderThreadReply } from './render/recalled.js';
 import type { JobState, WriteRunner } from './runner.js';
@@ -83,7 +84,7 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
     id: randomUUID(),
     eventIds: planned.eventIds,
     text: summary,
-    blocks: [{ type: 'section', text: mrkdwn(summary) }],
+    blocks: [section(summary)],
     ...(planned.sends ? { sends: true } : {}),
     file: {
       title: `${included.length} recall events`,
@@ -119,14 +120,9 @@ async function recalledContent(
 
 function insteadNote(post: LinkedPost, reason: string): ContextBlock {
   const sent = post.link.event ? ` (sent ${dateToken(eventTimeMs(post.link.event))})` : '';
-  return {
-    type: 'context',
-    elements: [
-      mrkdwn(
-        `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
-      ),
-    ],
-  };
+  return context(
+    `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { FEED_RECALL_ALL_ACTION_ID } from '../slack/ids.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import { context } from './render/blocks.js';
+import { context, FALLBACK_MAX } from './render/blocks.js';
 import { renderEventDetails } from './render/details.js';
 import { recallButtonElement } from './render/recall-button.js';
 
@@ -157,7 +157,7 @@ export function renderSendGroup(group: SendGroup): {
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
     `${sends.length} Official Channel messages sent by ${escapeLine(group.account)}`,
-    3000,
+    FALLBACK_MAX,
   );
   return { text, blocks, overflow: hidden > 0 };
 }

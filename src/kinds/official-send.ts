@@ -38,6 +38,8 @@ export type OfficialSend = z.infer<typeof schema>;
 
 /** Longest preview of a sent message's text in its own post. */
 const PREVIEW_MAX = 300;
+/** Characters of its text a post link keeps: what the post shows ({@link PREVIEW_MAX}) when rendered again. */
+const KEPT_TEXT_MAX = 300;
 
 /** Names for the kinds of element a sent message's body can hold (Tencent's `MsgType`). */
 const ELEMENT_NAMES: Readonly<Record<string, string>> = {
@@ -119,7 +121,10 @@ export const officialSend = {
       return {
         ...rest,
         MsgBody: [
-          { MsgType: 'TIMTextElem', MsgContent: { Text: truncate(messagePreview(body), 300) } },
+          {
+            MsgType: 'TIMTextElem',
+            MsgContent: { Text: truncate(messagePreview(body), KEPT_TEXT_MAX) },
+          },
         ],
       };
     },

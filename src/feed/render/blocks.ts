@@ -24,6 +24,11 @@ export function context(text: string): ContextBlock {
   return { type: 'context', elements: [mrkdwn(text)] };
 }
 
+/** A context line of our own text only (no untrusted part): sent without `verbatim`. */
+export function ownContext(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
 /** Where the event came from, as Tencent reports it (its `OptPlatform` and `ClientIP`). */
 export function originParts(event: FeedEvent, values: Values): string[] {
   return [

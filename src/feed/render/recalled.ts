@@ -5,17 +5,12 @@ import { kindOf } from '../../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../../kinds/time.js';
 import { keysInline, Values } from '../../kinds/values.js';
 import { truncate } from '../../slack/text.js';
-import { FALLBACK_MAX, originParts, section } from './blocks.js';
+import { FALLBACK_MAX, originParts, ownContext, section } from './blocks.js';
 import { renderEvent } from './event.js';
 import { isRecallActions } from './recall-button.js';
 
 function recalledContext(withdrawal: FeedEvent): ContextBlock {
-  return {
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: `:no_entry: *Recalled* ${dateToken(eventTimeMs(withdrawal))}` },
-    ],
-  };
+  return ownContext(`:no_entry: *Recalled* ${dateToken(eventTimeMs(withdrawal))}`);
 }
 
 /**
