@@ -10,7 +10,7 @@ import { FEED_RECALL_ALL_ACTION_ID } from '../slack/ids.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import { context, FALLBACK_MAX } from './render/blocks.js';
+import { context, FALLBACK_MAX, timeRange } from './render/blocks.js';
 import { renderEventDetails } from './render/details.js';
 import { recallButtonElement } from './render/recall-button.js';
 
@@ -119,10 +119,7 @@ export function renderSendGroup(group: SendGroup): {
     const sent = sentMessage(event);
     return sent ? [{ event, sent }] : [];
   });
-  const times = sends.map((s) => eventTimeMs(s.event));
-  const from = Math.min(...times);
-  const to = Math.max(...times);
-  const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
+  const range = timeRange(sends.map((s) => eventTimeMs(s.event)));
   const recalledCount = sends.filter((s) => group.recalled.has(s.sent.msgKey)).length;
   const blocks: KnownBlock[] = [
     {
