@@ -54,9 +54,18 @@ export function oneOrList<T>(
   return { facts: [], list: items.map((item) => `• ${line(item)}`) };
 }
 
+/** Items on one line, each as `show` writes it: at most {@link COMPACT_ITEMS}, then `+N more`. */
+export function inlineList<T>(
+  items: readonly T[],
+  values: Values,
+  show: (item: T) => string,
+): string {
+  const { shown, hidden } = values.take(items, COMPACT_ITEMS);
+  const list = shown.map(show).join(', ');
+  return hidden > 0 ? `${list} +${hidden} more` : list;
+}
+
 /** MsgKeys on one line: at most {@link COMPACT_ITEMS}, then `+N more`. */
 export function keysInline(msgKeys: readonly string[], values: Values): string {
-  const { shown, hidden } = values.take(msgKeys, COMPACT_ITEMS);
-  const keys = shown.map((key) => values.code(key)).join(', ');
-  return hidden > 0 ? `${keys} +${hidden} more` : keys;
+  return inlineList(msgKeys, values, (key) => values.code(key));
 }
