@@ -9,7 +9,7 @@ import type { QueuedEvent } from '../store/queue.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import { context, section } from './render/blocks.js';
-import { renderEventDetails } from './render/details.js';
+import { eventsDetails } from './render/details.js';
 import { narrowedToKeys, renderRecalledNotice, renderThreadReply } from './render/recalled.js';
 import type { JobState, WriteRunner } from './runner.js';
 import { renderSendGroup } from './sends.js';
@@ -88,7 +88,7 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
     ...(planned.sends ? { sends: true } : {}),
     file: {
       title: `${included.length} recall events`,
-      content: included.map((e) => renderEventDetails(e)).join('\n\n'),
+      content: eventsDetails(included.map((event) => ({ event }))),
     },
   };
 }

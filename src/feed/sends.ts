@@ -11,7 +11,7 @@ import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
 import { context, FALLBACK_MAX, timeRange } from './render/blocks.js';
-import { renderEventDetails } from './render/details.js';
+import { eventsDetails } from './render/details.js';
 import { recallButtonElement } from './render/recall-button.js';
 
 /** Sent messages one group post shows at most: what one recall may take (Recall all). */
@@ -159,11 +159,6 @@ export function renderSendGroup(group: SendGroup): {
   return { text, blocks, overflow: hidden > 0 };
 }
 
-/** Every send of a group in full, for the attached file. */
-export function sendGroupDetails(sends: readonly FeedEvent[]): string {
-  return `${sends.map((event) => renderEventDetails(event)).join('\n\n')}\n`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Planning (see batch.ts)
 
@@ -208,7 +203,7 @@ function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
       ? {
           file: {
             title: `${countOf(group.length, 'message')} sent — full details`,
-            content: sendGroupDetails(group.map((q) => q.event)),
+            content: `${eventsDetails(group.map(({ event }) => ({ event })))}\n`,
           },
         }
       : {}),
