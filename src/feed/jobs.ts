@@ -18,7 +18,7 @@ import type { FeedWrite, SlackText } from './writes.js';
 /** A set of events and the writes that deliver them. */
 export interface FeedJob {
   eventIds: string[];
-  /** Its writes ack the events themselves (else the worker acks them once `run` resolves). */
+  /** Its writes ack the events themselves (else `JobDelivery.run` acks them once `run` resolves). */
   acksItself: boolean;
   run(runner: WriteRunnerLike, state: JobState): Promise<void>;
 }

@@ -14,10 +14,10 @@ function recalledContext(withdrawal: FeedEvent): ContextBlock {
 }
 
 /**
- * The blocks of a feed post once its message was recalled: a ":no_entry: Recalled <time>" line
- * first, the Recall button gone. Works on the blocks of the post as Slack returns them too.
+ * The blocks of a rendered feed post once its message was recalled: a ":no_entry: Recalled
+ * <time>" line first, the Recall button gone.
  */
-export function markRecalled(blocks: readonly KnownBlock[], withdrawal: FeedEvent): KnownBlock[] {
+function markRecalled(blocks: readonly KnownBlock[], withdrawal: FeedEvent): KnownBlock[] {
   return [recalledContext(withdrawal), ...blocks.filter((block) => !isRecallActions(block))];
 }
 
