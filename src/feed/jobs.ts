@@ -93,11 +93,15 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
   };
 }
 
-/** The post's content once `keys` of it are recalled by `withdrawal`; `undefined`: unknown post. */
+/**
+ * The post's content once `keys` of it are recalled by `withdrawal` (of sends of `account`);
+ * `undefined`: unknown post.
+ */
 async function recalledContent(
   links: PostLinks,
   post: LinkedPost,
   withdrawal: FeedEvent,
+  account: string,
 ): Promise<SlackText | undefined> {
   const { link, keys } = post;
   if (!link.group) return renderRecalledNotice(link.event ?? withdrawal, withdrawal, keys[0]);
@@ -106,8 +110,6 @@ async function recalledContent(
   // Kept first (atomically, whichever replica handles another recall of the same post), so
   // that every later update of the post keeps this one's mark.
   const recalled = await links.addRecalled(link.group, keys);
-  const { body } = withdrawal;
-  const account = kindOf(body).withdraws?.sentMessages(body).account ?? '';
   const id = link.group.slice(groupKey('').length);
   const { text, blocks } = renderSendGroup({
     id,
@@ -170,7 +172,7 @@ export function linkedWithdrawalJob(
         const { ts } = post.link;
         const instead = (reason: string) =>
           runner.run(postOf(`instead:${ts}`, post.keys, insteadNote(post, reason)), state);
-        const content = await recalledContent(links, post, withdrawal);
+        const content = await recalledContent(links, post, withdrawal, sent.account);
         if (!content) {
           unlinked.push(...post.keys);
           continue;
