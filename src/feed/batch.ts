@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { kindOf, type WebhookBody } from '../kinds/registry.js';
-import { dateToken, eventTimeMs } from '../kinds/time.js';
+import { eventTimeMs } from '../kinds/time.js';
 import { countOf } from '../slack/counts.js';
-import { mrkdwn, truncate } from '../slack/text.js';
+import { truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { detailsFile, type PlannedPost, singleEventPost } from './post.js';
-import { context, MORE_LINE_RESERVE } from './render/blocks.js';
+import { context, MORE_LINE_RESERVE, SECTION_MAX, section, timeRange } from './render/blocks.js';
 import { type RenderedLine, renderCompactLine, renderConversationTitle } from './render/digest.js';
 import { isSend, planSendPosts } from './sends.js';
 
@@ -27,7 +27,7 @@ export interface PostLimits {
 
 export const SLACK_POST_LIMITS: PostLimits = {
   maxBlocks: 50,
-  maxSectionChars: 3000,
+  maxSectionChars: SECTION_MAX,
   maxHeaderChars: 150,
   maxMessageChars: 12_000,
 };
@@ -170,10 +170,7 @@ function sectionText(section: DigestSection): string {
 
 /** The time range and how many events of each kind: `<from> – <to> · 3 group · 2 one-to-one`. */
 function summaryText(events: readonly QueuedEvent[]): string {
-  const times = events.map((e) => eventTimeMs(e.event));
-  const from = Math.min(...times);
-  const to = Math.max(...times);
-  const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
+  const range = timeRange(events.map((e) => eventTimeMs(e.event)));
   const kinds = new Map<string, number>();
   for (const e of events) {
     const kind = kindOf(e.event.body).names.short;
@@ -218,7 +215,7 @@ function digestPost(events: readonly QueuedEvent[], limits: PostLimits, id: stri
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
     context(summary),
-    ...sections.map((s): KnownBlock => ({ type: 'section', text: mrkdwn(sectionText(s)) })),
+    ...sections.map((s) => section(sectionText(s))),
   ];
   if (needsFile) blocks.push(context(noteText(hiddenEvents, hiddenConversations)));
   return {

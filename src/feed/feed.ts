@@ -13,9 +13,9 @@ import { linkedWithdrawalJob } from './jobs.js';
 import { LinkedLane } from './linked-lane.js';
 import { Reconciler } from './reconcile.js';
 import { defaultRetryPolicy, type RetryPolicy, WriteRunner } from './runner.js';
-import { DeliveryWorker, ISOLATE_AFTER } from './worker.js';
+import { BATCH_SIZE, DeliveryWorker, ISOLATE_AFTER } from './worker.js';
 
-export { defaultRetryPolicy, type RetryPolicy } from './runner.js';
+export type { RetryPolicy } from './runner.js';
 
 export interface FeedOptions {
   queue: EventQueue;
@@ -53,7 +53,7 @@ export class Feed {
     const queue = tagStoreFaults(options.queue);
     const links = tagStoreFaults(options.links);
     const retry = options.retry ?? defaultRetryPolicy;
-    const batchSize = options.batchSize ?? 5000;
+    const batchSize = options.batchSize ?? BATCH_SIZE;
     const signal = this.stopController.signal;
     const reconciler = new Reconciler({ slack, channel, logger, health, metrics, signal });
     const runner = new WriteRunner({
@@ -95,7 +95,6 @@ export class Feed {
       backoff: retry,
       logger,
       batchSize,
-      isolateAfter: ISOLATE_AFTER,
       signal,
     });
     this.reconciler = reconciler;

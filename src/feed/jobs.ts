@@ -3,12 +3,13 @@ import type { ContextBlock } from '@slack/types';
 import type { FeedEvent } from '../kinds/feed-event.js';
 import { kindOf } from '../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../kinds/time.js';
-import { inlineCode, mrkdwn } from '../slack/text.js';
+import { inlineCode } from '../slack/text.js';
 import type { PostLinks } from '../store/post-links.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { findLinkedPosts, groupKey, type LinkedPost, sendLinks } from './links.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import { renderEventDetails } from './render/details.js';
+import { context, section } from './render/blocks.js';
+import { eventsDetails } from './render/details.js';
 import { narrowedToKeys, renderRecalledNotice, renderThreadReply } from './render/recalled.js';
 import type { JobState, WriteRunner } from './runner.js';
 import { renderSendGroup } from './sends.js';
@@ -17,7 +18,7 @@ import type { FeedWrite, SlackText } from './writes.js';
 /** A set of events and the writes that deliver them. */
 export interface FeedJob {
   eventIds: string[];
-  /** Its writes ack the events themselves (else the worker acks them once `run` resolves). */
+  /** Its writes ack the events themselves (else `JobDelivery.run` acks them once `run` resolves). */
   acksItself: boolean;
   run(runner: WriteRunnerLike, state: JobState): Promise<void>;
 }
@@ -83,20 +84,24 @@ function plainFallback(planned: PlannedPost, events: EventsById, reason: string)
     id: randomUUID(),
     eventIds: planned.eventIds,
     text: summary,
-    blocks: [{ type: 'section', text: mrkdwn(summary) }],
+    blocks: [section(summary)],
     ...(planned.sends ? { sends: true } : {}),
     file: {
       title: `${included.length} recall events`,
-      content: included.map((e) => renderEventDetails(e)).join('\n\n'),
+      content: eventsDetails(included.map((event) => ({ event }))),
     },
   };
 }
 
-/** The post's content once `keys` of it are recalled by `withdrawal`; `undefined`: unknown post. */
+/**
+ * The post's content once `keys` of it are recalled by `withdrawal` (of sends of `account`);
+ * `undefined`: unknown post.
+ */
 async function recalledContent(
   links: PostLinks,
   post: LinkedPost,
   withdrawal: FeedEvent,
+  account: string,
 ): Promise<SlackText | undefined> {
   const { link, keys } = post;
   if (!link.group) return renderRecalledNotice(link.event ?? withdrawal, withdrawal, keys[0]);
@@ -105,8 +110,6 @@ async function recalledContent(
   // Kept first (atomically, whichever replica handles another recall of the same post), so
   // that every later update of the post keeps this one's mark.
   const recalled = await links.addRecalled(link.group, keys);
-  const { body } = withdrawal;
-  const account = kindOf(body).withdraws?.sentMessages(body).account ?? '';
   const id = link.group.slice(groupKey('').length);
   const { text, blocks } = renderSendGroup({
     id,
@@ -119,14 +122,9 @@ async function recalledContent(
 
 function insteadNote(post: LinkedPost, reason: string): ContextBlock {
   const sent = post.link.event ? ` (sent ${dateToken(eventTimeMs(post.link.event))})` : '';
-  return {
-    type: 'context',
-    elements: [
-      mrkdwn(
-        `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
-      ),
-    ],
-  };
+  return context(
+    `:warning: The feed post of ${post.keys.map((k) => inlineCode(k, 80)).join(', ')}${sent} is gone or can no longer be changed (${inlineCode(reason, 60)}), so the recall is shown here.`,
+  );
 }
 
 /**
@@ -174,7 +172,7 @@ export function linkedWithdrawalJob(
         const { ts } = post.link;
         const instead = (reason: string) =>
           runner.run(postOf(`instead:${ts}`, post.keys, insteadNote(post, reason)), state);
-        const content = await recalledContent(links, post, withdrawal);
+        const content = await recalledContent(links, post, withdrawal, sent.account);
         if (!content) {
           unlinked.push(...post.keys);
           continue;

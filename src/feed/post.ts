@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { countOf } from '../slack/counts.js';
 import type { QueuedEvent } from '../store/queue.js';
-import { renderEventDetails } from './render/details.js';
+import { eventsDetails } from './render/details.js';
 import { renderEvent } from './render/event.js';
 
 /** A text file attached to a post, holding what the message could not. */
@@ -38,6 +38,6 @@ export function singleEventPost(queued: QueuedEvent, id: string): PlannedPost {
 export function detailsFile(events: readonly QueuedEvent[]): PostFile {
   return {
     title: `${countOf(events.length, 'event')} — full details`,
-    content: `${events.map((e) => `[event ${e.id}]\n${renderEventDetails(e.event)}`).join('\n\n')}\n`,
+    content: `${eventsDetails(events)}\n`,
   };
 }

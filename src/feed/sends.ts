@@ -10,8 +10,8 @@ import { FEED_RECALL_ALL_ACTION_ID } from '../slack/ids.js';
 import { escapeLine, inlineCode, mrkdwn, truncate } from '../slack/text.js';
 import type { QueuedEvent } from '../store/queue.js';
 import { type PlannedPost, singleEventPost } from './post.js';
-import { context } from './render/blocks.js';
-import { renderEventDetails } from './render/details.js';
+import { context, FALLBACK_MAX, timeRange } from './render/blocks.js';
+import { eventsDetails } from './render/details.js';
 import { recallButtonElement } from './render/recall-button.js';
 
 /** Sent messages one group post shows at most: what one recall may take (Recall all). */
@@ -38,6 +38,25 @@ export function sentMessage(event: FeedEvent): SentMessage | undefined {
   return kindOf(event.body).sends?.message(event.body);
 }
 
+/** The text of a sent message, for a post that shows it (`''` for other events). */
+export function sentText(event: FeedEvent): string {
+  return kindOf(event.body).sends?.text(event.body) ?? '';
+}
+
+/**
+ * The sent messages Recall all takes: not recalled yet, and with a MsgKey a recall can take.
+ * The post counts them on its button; the button's click recalls them.
+ */
+export function recallableSends(
+  events: readonly FeedEvent[],
+  recalled: ReadonlySet<string>,
+): SentMessage[] {
+  return events.flatMap((event) => {
+    const sent = sentMessage(event);
+    return sent && !recalled.has(sent.msgKey) && isMsgKey(sent.msgKey) ? [sent] : [];
+  });
+}
+
 /** Whether the event is a sent message (posted per account, with Recall buttons). */
 export function isSend(event: FeedEvent): boolean {
   return kindOf(event.body).sends !== undefined;
@@ -51,7 +70,7 @@ export function compactSend(event: FeedEvent): FeedEvent {
 
 function sendSection(send: SentMessage, event: FeedEvent, recalled: boolean): SectionBlock {
   const from = send.from ? ` · from ${inlineCode(send.from, 80)}` : '';
-  const preview = truncate(escapeLine(send.text).replace(/\s+/g, ' '), PREVIEW_MAX);
+  const preview = truncate(escapeLine(sentText(event)).replace(/\s+/g, ' '), PREVIEW_MAX);
   const head = `${recalled ? ':no_entry: *Recalled* · ' : ''}${dateToken(eventTimeMs(event))} · *MsgKey* ${inlineCode(send.msgKey, 80)}${from}`;
   const button = recalled ? undefined : recallButtonElement(send);
   return {
@@ -100,10 +119,7 @@ export function renderSendGroup(group: SendGroup): {
     const sent = sentMessage(event);
     return sent ? [{ event, sent }] : [];
   });
-  const times = sends.map((s) => eventTimeMs(s.event));
-  const from = Math.min(...times);
-  const to = Math.max(...times);
-  const range = from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
+  const range = timeRange(sends.map((s) => eventTimeMs(s.event)));
   const recalledCount = sends.filter((s) => group.recalled.has(s.sent.msgKey)).length;
   const blocks: KnownBlock[] = [
     {
@@ -134,21 +150,13 @@ export function renderSendGroup(group: SendGroup): {
       context(`:page_facing_up: … and ${hidden} more — every message in the attached file`),
     );
   }
-  // Recall all takes what is not recalled yet and that a recall can take (a real MsgKey).
-  const open = sends.filter(
-    (s) => !group.recalled.has(s.sent.msgKey) && isMsgKey(s.sent.msgKey),
-  ).length;
+  const open = recallableSends(group.sends, group.recalled).length;
   if (open > 0) blocks.push({ type: 'actions', elements: [recallAllButton(group, open)] });
   const text = truncate(
     `${sends.length} Official Channel messages sent by ${escapeLine(group.account)}`,
-    3000,
+    FALLBACK_MAX,
   );
   return { text, blocks, overflow: hidden > 0 };
-}
-
-/** Every send of a group in full, for the attached file. */
-export function sendGroupDetails(sends: readonly FeedEvent[]): string {
-  return `${sends.map((event) => renderEventDetails(event)).join('\n\n')}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +203,7 @@ function sendGroupPost(group: readonly QueuedEvent[], id: string): PlannedPost {
       ? {
           file: {
             title: `${countOf(group.length, 'message')} sent — full details`,
-            content: sendGroupDetails(group.map((q) => q.event)),
+            content: `${eventsDetails(group.map(({ event }) => ({ event })))}\n`,
           },
         }
       : {}),

@@ -38,6 +38,8 @@ export interface DeliveryWorkerOptions<Claimed extends { id: string }> {
 
 /** Failures of a batch in a row after which events are taken one at a time. */
 export const ISOLATE_AFTER = 3;
+/** Most events taken at once, unless told otherwise. */
+export const BATCH_SIZE = 5000;
 
 /** How long a claim waits for an event to arrive before the loop looks again. */
 const CLAIM_WAIT_MS = 500;
@@ -57,7 +59,7 @@ export class DeliveryWorker<Claimed extends { id: string }> {
   private readonly isolateAfter: number;
 
   constructor(private readonly options: DeliveryWorkerOptions<Claimed>) {
-    this.batchSize = options.batchSize ?? 5000;
+    this.batchSize = options.batchSize ?? BATCH_SIZE;
     this.isolateAfter = options.isolateAfter ?? ISOLATE_AFTER;
     const { signal } = options;
     if (signal?.aborted) this.controller.abort();

@@ -4,7 +4,7 @@ import { countOf } from '../slack/counts.js';
 import { fileValue } from '../slack/text.js';
 import { count, eventTime, id, list } from './fields.js';
 import type { Kind } from './kind.js';
-import { COMPACT_ITEMS, fallbackValue, oneOrList, type Values } from './values.js';
+import { fallbackValue, inlineList, oneOrList, type Values } from './values.js';
 
 const schema = z.object({
   CallbackCommand: z.literal('Group.CallbackAfterRecallMsg'),
@@ -73,9 +73,8 @@ export const groupRecall = {
     };
   },
   compactLine(body, values) {
-    const { shown, hidden } = values.take(body.MsgSeqList, COMPACT_ITEMS);
-    const items = shown.map((item) => compactMessageId(item, values)).join(', ');
-    return `by ${values.code(body.Operator_Account)} · ${items}${hidden > 0 ? ` +${hidden} more` : ''}`;
+    const items = inlineList(body.MsgSeqList, values, (item) => compactMessageId(item, values));
+    return `by ${values.code(body.Operator_Account)} · ${items}`;
   },
   details: (body) => [
     `Recalled by: ${fileValue(body.Operator_Account)}`,

@@ -43,13 +43,14 @@ export interface SentMessage {
   msgKey: string;
   /** Who sent it for the account, when Tencent says. */
   from?: string | undefined;
-  /** Its text: text elements as they are, other elements as `[image]` etc. */
-  text: string;
 }
 
 /** Of a kind that reports sent messages: the feed posts them with a Recall button. */
 export interface SendRole<Body> {
+  /** The sent message as a recall target: cheap (links and planning ask it of every send). */
   message(body: Body): SentMessage;
+  /** Its text, only where a post shows it: text elements as they are, other elements as `[image]` etc. */
+  text(body: Body): string;
   /** The body as a post link keeps it: bounded, whatever was sent. */
   compact(body: Body): Body;
 }

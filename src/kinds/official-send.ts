@@ -38,6 +38,8 @@ export type OfficialSend = z.infer<typeof schema>;
 
 /** Longest preview of a sent message's text in its own post. */
 const PREVIEW_MAX = 300;
+/** Characters of its text a post link keeps: what the post shows ({@link PREVIEW_MAX}) when rendered again. */
+const KEPT_TEXT_MAX = 300;
 
 /** Names for the kinds of element a sent message's body can hold (Tencent's `MsgType`). */
 const ELEMENT_NAMES: Readonly<Record<string, string>> = {
@@ -82,7 +84,8 @@ export const officialSend = {
   messageCount: (_body) => 1,
   view(body, values) {
     const from = body.From_Account ? ` · *From* ${values.code(body.From_Account)}` : '';
-    const preview = truncate(escapeText(messagePreview(body)), PREVIEW_MAX);
+    const text = messagePreview(body);
+    const preview = truncate(escapeText(text), PREVIEW_MAX);
     return {
       facts: [
         `*Account* ${values.code(body.Official_Account)}${from}`,
@@ -91,7 +94,7 @@ export const officialSend = {
       list: [],
       listLabel: '',
       extra: preview === '' ? '_(no text)_' : quote(preview),
-      fallback: `${fallbackValue(body.Official_Account)}: ${fallbackValue(messagePreview(body))}`,
+      fallback: `${fallbackValue(body.Official_Account)}: ${fallbackValue(text)}`,
     };
   },
   compactLine: (body, values) => `sent ${values.code(body.MsgKey)}`,
@@ -110,15 +113,18 @@ export const officialSend = {
       account: body.Official_Account,
       msgKey: body.MsgKey,
       from: body.From_Account,
-      text: messagePreview(body),
     }),
+    text: messagePreview,
     // The preview instead of the whole body, without CloudCustomData: a post link stays small.
     compact(body): OfficialSend {
       const { CloudCustomData: _dropped, ...rest } = body;
       return {
         ...rest,
         MsgBody: [
-          { MsgType: 'TIMTextElem', MsgContent: { Text: truncate(messagePreview(body), 300) } },
+          {
+            MsgType: 'TIMTextElem',
+            MsgContent: { Text: truncate(messagePreview(body), KEPT_TEXT_MAX) },
+          },
         ],
       };
     },

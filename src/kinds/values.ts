@@ -1,5 +1,5 @@
 /** How a kind writes untrusted values in Slack messages: as inline code, short, on one line. */
-import { escapeLine, inlineCode, truncate } from '../slack/text.js';
+import { escapedInlineCode, escapeLine, truncate } from '../slack/text.js';
 
 /**
  * Longest untrusted value shown (in escaped characters). Real identifiers are far shorter;
@@ -15,8 +15,9 @@ export class Values {
   shortened = false;
 
   code(value: string): string {
-    if (escapeLine(value).length > VALUE_MAX) this.shortened = true;
-    return inlineCode(value, VALUE_MAX);
+    const escaped = escapeLine(value);
+    if (escaped.length > VALUE_MAX) this.shortened = true;
+    return escapedInlineCode(escaped, VALUE_MAX);
   }
 
   /** Takes up to `max` items; the rest are counted, and the list marked shortened. */
@@ -53,9 +54,18 @@ export function oneOrList<T>(
   return { facts: [], list: items.map((item) => `• ${line(item)}`) };
 }
 
+/** Items on one line, each as `show` writes it: at most {@link COMPACT_ITEMS}, then `+N more`. */
+export function inlineList<T>(
+  items: readonly T[],
+  values: Values,
+  show: (item: T) => string,
+): string {
+  const { shown, hidden } = values.take(items, COMPACT_ITEMS);
+  const list = shown.map(show).join(', ');
+  return hidden > 0 ? `${list} +${hidden} more` : list;
+}
+
 /** MsgKeys on one line: at most {@link COMPACT_ITEMS}, then `+N more`. */
 export function keysInline(msgKeys: readonly string[], values: Values): string {
-  const { shown, hidden } = values.take(msgKeys, COMPACT_ITEMS);
-  const keys = shown.map((key) => values.code(key)).join(', ');
-  return hidden > 0 ? `${keys} +${hidden} more` : keys;
+  return inlineList(msgKeys, values, (key) => values.code(key));
 }

@@ -130,7 +130,12 @@ export function escapeLine(text: string): string {
  * from turning into formatting.
  */
 export function inlineCode(text: string, max = Number.POSITIVE_INFINITY): string {
-  const safe = truncate(escapeLine(text).replaceAll('`', BACKTICK_STAND_IN), max);
+  return escapedInlineCode(escapeLine(text), max);
+}
+
+/** {@link inlineCode} of text already through {@link escapeLine} (escaped once, not twice). */
+export function escapedInlineCode(escaped: string, max = Number.POSITIVE_INFINITY): string {
+  const safe = truncate(escaped.replaceAll('`', BACKTICK_STAND_IN), max);
   // An empty span (``) shows the backticks themselves.
   return safe === '' ? '` `' : `\`${safe}\``;
 }

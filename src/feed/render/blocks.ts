@@ -1,6 +1,7 @@
 /** The pieces every feed message is made of. */
 import type { ContextBlock, SectionBlock } from '@slack/types';
 import type { FeedEvent } from '../../kinds/feed-event.js';
+import { dateToken } from '../../kinds/time.js';
 import type { Values } from '../../kinds/values.js';
 import { mrkdwn } from '../../slack/text.js';
 
@@ -22,6 +23,18 @@ export function section(text: string): SectionBlock {
 
 export function context(text: string): ContextBlock {
   return { type: 'context', elements: [mrkdwn(text)] };
+}
+
+/** A context line of our own text only (no untrusted part): sent without `verbatim`. */
+export function ownContext(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/** When some events happened (epoch ms each): one date token, or `<from> – <to>`. */
+export function timeRange(ms: readonly number[]): string {
+  const from = Math.min(...ms);
+  const to = Math.max(...ms);
+  return from === to ? dateToken(from) : `${dateToken(from)} – ${dateToken(to)}`;
 }
 
 /** Where the event came from, as Tencent reports it (its `OptPlatform` and `ClientIP`). */

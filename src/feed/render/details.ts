@@ -20,3 +20,17 @@ export function renderEventDetails(event: FeedEvent): string {
     ...(event.clientIp ? [`Client IP: ${fileValue(event.clientIp)}`] : []),
   ].join('\n');
 }
+
+/**
+ * Events in full, a blank line between them: the content of a details file. An event given
+ * with its queue `id` is headed `[event <id>]`.
+ */
+export function eventsDetails(
+  events: readonly { id?: string | undefined; event: FeedEvent }[],
+): string {
+  return events
+    .map(
+      ({ id, event }) => `${id === undefined ? '' : `[event ${id}]\n`}${renderEventDetails(event)}`,
+    )
+    .join('\n\n');
+}

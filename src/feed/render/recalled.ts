@@ -5,24 +5,19 @@ import { kindOf } from '../../kinds/registry.js';
 import { dateToken, eventTimeMs } from '../../kinds/time.js';
 import { keysInline, Values } from '../../kinds/values.js';
 import { truncate } from '../../slack/text.js';
-import { FALLBACK_MAX, originParts, section } from './blocks.js';
+import { FALLBACK_MAX, originParts, ownContext, section } from './blocks.js';
 import { renderEvent } from './event.js';
 import { isRecallActions } from './recall-button.js';
 
 function recalledContext(withdrawal: FeedEvent): ContextBlock {
-  return {
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: `:no_entry: *Recalled* ${dateToken(eventTimeMs(withdrawal))}` },
-    ],
-  };
+  return ownContext(`:no_entry: *Recalled* ${dateToken(eventTimeMs(withdrawal))}`);
 }
 
 /**
- * The blocks of a feed post once its message was recalled: a ":no_entry: Recalled <time>" line
- * first, the Recall button gone. Works on the blocks of the post as Slack returns them too.
+ * The blocks of a rendered feed post once its message was recalled: a ":no_entry: Recalled
+ * <time>" line first, the Recall button gone.
  */
-export function markRecalled(blocks: readonly KnownBlock[], withdrawal: FeedEvent): KnownBlock[] {
+function markRecalled(blocks: readonly KnownBlock[], withdrawal: FeedEvent): KnownBlock[] {
   return [recalledContext(withdrawal), ...blocks.filter((block) => !isRecallActions(block))];
 }
 

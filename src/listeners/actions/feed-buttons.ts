@@ -2,8 +2,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { groupKey } from '../../feed/links.js';
-import { sentMessage } from '../../feed/sends.js';
-import { isMsgKey, MSGKEY } from '../../kinds/msgkey.js';
+import { recallableSends } from '../../feed/sends.js';
+import { MSGKEY } from '../../kinds/msgkey.js';
 import {
   type FeedRequest,
   feedGroupLock,
@@ -128,11 +128,8 @@ export function feedRecallAllButton(deps: ListenerDeps) {
         .catch(() => undefined);
       return;
     }
-    const sends = (record?.sends ?? []).flatMap((event) => {
-      const send = sentMessage(event);
-      // As the post's Recall all counts: not recalled yet, and a MsgKey a recall can take.
-      return send && !recalled.has(send.msgKey) && isMsgKey(send.msgKey) ? [send] : [];
-    });
+    // As the post's Recall all counts.
+    const sends = recallableSends(record?.sends ?? [], recalled);
     const [first] = sends;
     if (!first) {
       await client.chat

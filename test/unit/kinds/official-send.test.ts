@@ -54,7 +54,10 @@ describe('officialSend: identity and grouping', () => {
 describe('officialSend: the recall target it offers', () => {
   it('gives the account and MsgKey exactly, the sender and the text', () => {
     const body = parse({ ...samples.officialSend, From_Account: 'editor1' });
-    expect(officialSend.sends.message(body)).toEqual({
+    expect({
+      ...officialSend.sends.message(body),
+      text: officialSend.sends.text(body),
+    }).toEqual({
       account: '@TOA#_2J4SZEAEL',
       msgKey: '71_1_1698741698',
       from: 'editor1',
