@@ -3,6 +3,7 @@ import type { FakeSlack } from '../fakes/slack-api.js';
 import { CHANNEL, postWebhook, startTestApp, testEnv } from '../helpers/app.js';
 import { useFakeSlack } from '../helpers/fake-slack.js';
 import { samples } from '../helpers/tencent-samples.js';
+import { sleep } from '../helpers/until.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -242,7 +243,13 @@ describe('feed: Tencent webhooks to the moderation channel', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
     await postWebhook(app.url, samples.c2c);
     await fake.slack.waitFor(() => fake.slack.messages.length === 1, 2_000);
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    // Slack has the post a moment before the delivery is acked and measured.
+    const readMetrics = async () => (await fetch(`${app.url}/metrics`)).text();
+    let metrics = await readMetrics();
+    for (const end = Date.now() + 2_000; Date.now() < end; metrics = await readMetrics()) {
+      if (/recallbot_delivery_latency_seconds_count 1/.test(metrics)) break;
+      await sleep(10);
+    }
     expect(metrics).toMatch(
       /recallbot_webhooks_total\{command="C2C.CallbackAfterMsgWithDraw",outcome="accepted"\} 1/,
     );
