@@ -61,21 +61,6 @@ function boltLogLevel(level: Config['logLevel']): LogLevel {
 }
 
 /** Builds the Bolt app, the routes and the feed, and starts listening on `config.port`. */
-/** The installed team (`auth.test`, asked once it answers; undefined while it cannot). */
-function homeTeamId(client: WebClient): () => Promise<string | undefined> {
-  let asked: Promise<string | undefined> | undefined;
-  return () => {
-    asked ??= client.auth.test().then(
-      (answer) => answer.team_id,
-      () => {
-        asked = undefined;
-        return undefined;
-      },
-    );
-    return asked;
-  };
-}
-
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
@@ -110,8 +95,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // signature already (the receiver never listens on a port of its own).
         signatureVerification: false,
       });
+  // Asks auth.test once, for Bolt and for the admin check below.
+  const authorize = cachedBotAuthorize(slackClient, config.slack.botToken);
   const bolt = new App({
-    authorize: cachedBotAuthorize(slackClient, config.slack.botToken),
+    authorize,
     logger: boltLogger,
     clientOptions,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
@@ -139,7 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       allowedUsergroups: config.recall.allowedUsergroups,
       logger,
       // Serving partners too: their admins are not ours.
-      ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: homeTeamId(slackClient) } : {}),
+      ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: authorize.installedTeamId } : {}),
     }),
     slack: slackClient,
     audit: new RecallAudit({
