@@ -9,10 +9,10 @@ import {
   MAX_BODY_BYTES,
   parseWebhook,
   parseWebhookQuery,
+  signsFor,
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
-import { SignCache } from './verify.js';
 
 /** A body not sent within this long is refused (Tencent sends small bodies at once). */
 const BODY_TIMEOUT_MS = 10_000;
@@ -60,7 +60,7 @@ export interface WebhookRouteOptions {
 export function createWebhookRoute(options: WebhookRouteOptions) {
   const { settings, accept, metrics, logger } = options;
   // This route's own: another app in the process (a test's second app) keeps its own.
-  const signs = new SignCache();
+  const signs = signsFor(settings);
   // Labels from a fixed set: anybody can send any CallbackCommand, and every value would stay.
   const count = (command: string, outcome: string) =>
     metrics.webhooks.inc({ command: isHandledCommand(command) ? command : 'other', outcome });
