@@ -76,13 +76,13 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     // Who is calling is checked from the query alone (403/401), before a byte of the body is
     // read or counted: strangers cannot fill the memory budget that Tencent's calls share.
-    let caller: ReturnType<typeof parseWebhookQuery> = {};
     // Refused, the body is drained unread: the connection is not kept for another request.
-    const refused = refuse(res, commandHint, { close: true }, () => {
-      caller = parseWebhookQuery(params);
-      verifyWebhookRequest(caller, settings, signs);
+    const caller = refusing(res, commandHint, { close: true }, () => {
+      const query = parseWebhookQuery(params);
+      verifyWebhookRequest(query, settings, signs);
+      return query;
     });
-    if (refused) {
+    if (!caller) {
       req.resume();
       return;
     }
@@ -103,14 +103,13 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     // The body counts against the shared budget until the answer, store commit included.
     try {
-      let outcome: ReturnType<typeof parseWebhook> | undefined;
-      refuse(res, commandHint, { close: false }, () => {
-        outcome = parseWebhook(
+      const outcome = refusing(res, commandHint, { close: false }, () =>
+        parseWebhook(
           caller,
           { contentType: req.headers['content-type'], body: read.body },
           settings,
-        );
-      });
+        ),
+      );
       if (!outcome) return;
       if (outcome.kind === 'ignored') {
         answer(res, 200, OK_BODY);
@@ -133,22 +132,21 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
   };
 
   /**
-   * Runs `check`; a `WebhookError` it throws is answered (see `answerRefusal`). True when the
-   * call was refused.
+   * Runs `check` and returns what it returns; a `WebhookError` it throws is answered (see
+   * `answerRefusal`), and then undefined is returned.
    */
-  function refuse(
+  function refusing<T>(
     res: ServerResponse,
     commandHint: string,
     how: { close: boolean },
-    check: () => void,
-  ): boolean {
+    check: () => T,
+  ): T | undefined {
     try {
-      check();
-      return false;
+      return check();
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       answerRefusal(res, commandHint, error, how);
-      return true;
+      return undefined;
     }
   }
 
