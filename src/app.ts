@@ -111,9 +111,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     { ratePerSecond: config.recall.ratePerSecond, logger: logger.child({ component: 'limiter' }) },
     config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
   );
+  // One for the service and its audit: the audit keeps its progress in the service's jobs.
+  const jobs = new RecallJobs(store.recallJobs);
   const recall = new RecallService({
     once: store.once,
-    recallJobs: store.recallJobs,
+    jobs,
     authorizer: new RecallAuthorizer({
       client: createPermissionClient(
         config.slack.botToken,
@@ -132,7 +134,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     audit: new RecallAudit({
       slack: slackClient,
       moderationChannel: config.slack.moderationChannel,
-      jobs: new RecallJobs(store.recallJobs),
+      jobs,
       // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
       reconciler: new Reconciler({
         slack: slackClient,

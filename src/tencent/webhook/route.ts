@@ -14,9 +14,6 @@ import {
   type WebhookSettings,
 } from './receive.js';
 
-/** A body not sent within this long is refused (Tencent sends small bodies at once). */
-const BODY_TIMEOUT_MS = 10_000;
-
 /** A body refused while it was read, as the webhook's refusal (its status is the body's). */
 const BODY_REFUSALS: Record<'too_large' | 'busy' | 'slow', WebhookRefusal> = {
   too_large: 'too_large',
@@ -49,7 +46,7 @@ export interface WebhookRouteOptions {
   metrics: Metrics;
   logger: Logger;
   isStopping: () => boolean;
-  /** Memory all request bodies may take at once (shared with the other routes). */
+  /** Memory the webhook's request bodies may take at once (Slack's have a budget of their own). */
   bodies: BodyBudget;
 }
 
@@ -88,7 +85,7 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     let read: Awaited<ReturnType<typeof readBody>>;
     try {
-      read = await readBody(req, MAX_BODY_BYTES, options.bodies, BODY_TIMEOUT_MS);
+      read = await readBody(req, MAX_BODY_BYTES, options.bodies);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       // Cut off half-way: nobody is left to answer.
@@ -101,7 +98,7 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       );
       return;
     }
-    // The body counts against the shared budget until the answer, store commit included.
+    // The body counts against the webhook's budget until the answer, store commit included.
     try {
       const outcome = refusing(res, commandHint, { close: false }, () =>
         parseWebhook(
