@@ -61,21 +61,6 @@ function boltLogLevel(level: Config['logLevel']): LogLevel {
 }
 
 /** Builds the Bolt app, the routes and the feed, and starts listening on `config.port`. */
-/** The installed team (`auth.test`, asked once it answers; undefined while it cannot). */
-function homeTeamId(client: WebClient): () => Promise<string | undefined> {
-  let asked: Promise<string | undefined> | undefined;
-  return () => {
-    asked ??= client.auth.test().then(
-      (answer) => answer.team_id,
-      () => {
-        asked = undefined;
-        return undefined;
-      },
-    );
-    return asked;
-  };
-}
-
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
@@ -106,9 +91,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         signingSecret: config.slack.signingSecret ?? '',
         endpoints: '/slack/events',
         logger: boltLogger,
+        // Its only caller is the Slack gate below, which has checked the timestamp and the
+        // signature already (the receiver never listens on a port of its own).
+        signatureVerification: false,
       });
+  // Asks auth.test once, for Bolt and for the admin check below.
+  const authorize = cachedBotAuthorize(slackClient, config.slack.botToken);
   const bolt = new App({
-    authorize: cachedBotAuthorize(slackClient, config.slack.botToken),
+    authorize,
     logger: boltLogger,
     clientOptions,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
@@ -121,9 +111,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     { ratePerSecond: config.recall.ratePerSecond, logger: logger.child({ component: 'limiter' }) },
     config.redisUrl ? clusteredOptions(config.redisUrl) : undefined,
   );
+  // One for the service and its audit: the audit keeps its progress in the service's jobs.
+  const jobs = new RecallJobs(store.recallJobs);
   const recall = new RecallService({
     once: store.once,
-    recallJobs: store.recallJobs,
+    jobs,
     authorizer: new RecallAuthorizer({
       client: createPermissionClient(
         config.slack.botToken,
@@ -136,13 +128,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       allowedUsergroups: config.recall.allowedUsergroups,
       logger,
       // Serving partners too: their admins are not ours.
-      ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: homeTeamId(slackClient) } : {}),
+      ...(config.slack.allowedTeamIds.length > 0 ? { adminTeamId: authorize.installedTeamId } : {}),
     }),
     slack: slackClient,
     audit: new RecallAudit({
       slack: slackClient,
       moderationChannel: config.slack.moderationChannel,
-      jobs: new RecallJobs(store.recallJobs),
+      jobs,
       // Finds an audit line posted just before a crash, so that a resumed recall posts it once.
       reconciler: new Reconciler({
         slack: slackClient,

@@ -1,4 +1,5 @@
 import { renderEventDetails } from '../feed/render/details.js';
+import { countOf } from '../slack/counts.js';
 import type { EventQueue } from '../store/queue.js';
 
 const USAGE = 'usage: npm run dead-letters [-- list | -- replay [id…]]';
@@ -13,7 +14,7 @@ export async function runDeadLetters(
   if (command === 'list' && ids.length === 0) {
     const total = await queue.deadLetterCount();
     const letters = await queue.deadLetters(1000);
-    print(`${total} dead letter${total === 1 ? '' : 's'}`);
+    print(countOf(total, 'dead letter'));
     for (const letter of letters) {
       print('');
       print(`[${letter.id}] set aside ${new Date(letter.at).toISOString()}: ${letter.reason}`);
@@ -24,7 +25,7 @@ export async function runDeadLetters(
   }
   if (command === 'replay') {
     const replayed = await queue.replayDeadLetters(ids.length > 0 ? ids : undefined);
-    print(`${replayed} event${replayed === 1 ? '' : 's'} put back in the queue`);
+    print(`${countOf(replayed, 'event')} put back in the queue`);
     return 0;
   }
   print(USAGE);

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { CodedError } from '../lib/errors.js';
 
-/** Bytes of request bodies every route together may hold in memory at once. */
+/** Bytes of request bodies one budget lets be held in memory at once (the webhook's). */
 export const MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+
+/** A body not sent whole within this long is refused: Tencent and Slack send small bodies at once. */
+export const BODY_TIMEOUT_MS = 10_000;
 
 /** Why a body was not read. */
 export type BodyRefusal = 'too_large' | 'busy' | 'slow' | 'cut_off';
@@ -23,7 +26,8 @@ export class BodyError extends CodedError<BodyRefusal> {
 }
 
 /**
- * The memory request bodies may take, shared by every route: a body is counted while it is read
+ * The memory the request bodies of a route may take (the webhook has one, Slack another, since
+ * Slack's callers can only be checked once their bodies are read): a body is counted while it is read
  * and handled, and one that would go over is refused (503) instead of buffered, so many large
  * bodies at once cannot grow the process without bound.
  */
@@ -58,7 +62,7 @@ export function readBody(
   req: IncomingMessage,
   limit: number,
   budget: BodyBudget,
-  timeoutMs = 10_000,
+  timeoutMs = BODY_TIMEOUT_MS,
 ): Promise<{ body: Buffer; release: () => void }> {
   return new Promise((resolve, reject) => {
     let counted = 0;

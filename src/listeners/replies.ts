@@ -3,18 +3,30 @@ import type { ReplyChannel, SlackMessage } from '../recall/answers.js';
 import type { RecallOrigin } from '../recall/confirmations.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../slack/web-client.js';
 
+/** Posts `body` to a `response_url`; throws when Slack does not take it. */
+export async function postResponseUrl(
+  url: string,
+  body: Record<string, unknown>,
+  fetchFn: typeof fetch = fetch,
+): Promise<void> {
+  const res = await fetchFn(url, {
+    method: 'POST',
+    signal: AbortSignal.timeout(SLACK_CALL_TIMEOUT_MS),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+}
+
 /** Answers through a `response_url` (slash command, buttons in an ephemeral message). */
 export function responseUrlReply(responseUrl: string, fetchFn: typeof fetch = fetch): ReplyChannel {
-  const send = async (message: SlackMessage) => {
-    const res = await fetchFn(responseUrl, {
-      method: 'POST',
-      signal: AbortSignal.timeout(SLACK_CALL_TIMEOUT_MS),
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }),
-    });
-    await res.text();
-    if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
-  };
+  const send = (message: SlackMessage) =>
+    postResponseUrl(
+      responseUrl,
+      { response_type: 'ephemeral', replace_original: true, ...message },
+      fetchFn,
+    );
   // A response_url takes 5 uses: one progress note at most, so the answer always has one left.
   let noted = false;
   return {

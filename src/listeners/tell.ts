@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { SLACK_CALL_TIMEOUT_MS } from '../slack/web-client.js';
+import { postResponseUrl } from './replies.js';
 
 /** The little of any Slack request that says who sent it and where an answer can go. */
 const senderSchema = z.object({
@@ -56,15 +56,8 @@ export async function tellPerson(
 }
 
 /** An ephemeral note through a `response_url`, beside what it answered, never replacing it. */
-export async function postToResponseUrl(url: string, text: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    signal: AbortSignal.timeout(SLACK_CALL_TIMEOUT_MS),
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-  });
-  await res.text();
-  if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+export function postToResponseUrl(url: string, text: string): Promise<void> {
+  return postResponseUrl(url, { response_type: 'ephemeral', replace_original: false, text });
 }
 
 /**

@@ -40,7 +40,8 @@ export interface RecallAuthorizerOptions {
   now?: () => number;
   /**
    * The installed workspace's team, when other organisations are served (Slack Connect): an
-   * admin or owner counts only when they are one of this team's, not of a partner's.
+   * admin or owner counts only when they are one of this team's, not of a partner's. Rejects
+   * when Slack cannot say: the person is then told Slack could not confirm, and no answer is kept.
    */
   adminTeamId?: () => Promise<string | undefined>;
 }

@@ -29,7 +29,8 @@ export type ClickOutcome = 'refused' | 'taken' | 'started' | 'not_started';
 /**
  * Recalls `pending` for `userId` if they may, using it up (`take`) only then: a refused click
  * leaves it for someone who may recall. `take` resolves what to recall, or undefined when it
- * was used up already.
+ * was used up already. `how.refusal`: where a refusal goes when not to `reply`;
+ * `how.untake`: gives back what `take` took when the recall could not be started.
  */
 export async function recallOnce(
   recall: ClickDeps['recall'],
@@ -37,11 +38,14 @@ export async function recallOnce(
   reply: ReplyChannel,
   pending: PendingRecall,
   take: () => Promise<PendingRecall | undefined>,
+  how: { refusal?: ReplyChannel; untake?: () => Promise<void> } = {},
 ): Promise<ClickOutcome> {
-  if (!(await recall.authorize(userId, reply, pending)).allowed) return 'refused';
+  if (!(await recall.authorize(userId, how.refusal ?? reply, pending)).allowed) return 'refused';
   const taken = await take();
   if (!taken) return 'taken';
-  return (await recall.run(taken, userId, reply)) ? 'started' : 'not_started';
+  if (await recall.run(taken, userId, reply)) return 'started';
+  await how.untake?.();
+  return 'not_started';
 }
 
 /** A click on a confirmation button: who clicked, where it answers. */
@@ -141,17 +145,20 @@ export async function recallFromFeed(
     requestedBy: click.userId,
     origin: click.origin,
   };
-  if (!(await deps.recall.authorize(click.userId, click.refusal, pending)).allowed) {
-    return 'refused';
-  }
-  const taken = await takeLocks(deps.once, request);
-  if (!taken) return 'taken';
-  if (await deps.recall.run({ ...pending, msgKeys: taken.msgKeys }, click.userId, click.reply)) {
-    return 'started';
-  }
-  // Nothing was started: the buttons are free for the next try.
-  await Promise.all(taken.locks.map((lock) => deps.once.takeOnce(lock).catch(() => undefined)));
-  return 'not_started';
+  let locks: string[] = [];
+  const take = async () => {
+    const taken = await takeLocks(deps.once, request);
+    if (!taken) return undefined;
+    locks = taken.locks;
+    return { ...pending, msgKeys: taken.msgKeys };
+  };
+  return recallOnce(deps.recall, click.userId, click.reply, pending, take, {
+    refusal: click.refusal,
+    // Nothing was started: the buttons are free for the next try.
+    untake: async () => {
+      await Promise.all(locks.map((lock) => deps.once.takeOnce(lock).catch(() => undefined)));
+    },
+  });
 }
 
 /**

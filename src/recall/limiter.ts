@@ -254,8 +254,7 @@ function closedError(): RecallLimiterError {
  * for good (SGrondin/bottleneck#205, #212, #219). Matching either form lets us re-register.
  */
 export function isLostClusterState(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /\b(UNKNOWN_CLIENT|SETTINGS_KEY_NOT_FOUND)\b/.test(message);
+  return /\b(UNKNOWN_CLIENT|SETTINGS_KEY_NOT_FOUND)\b/.test(messageOf(error));
 }
 
 /** Bottleneck options that share one limiter between every replica on a Redis. */

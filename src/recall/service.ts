@@ -4,13 +4,12 @@ import { sleep } from '../lib/sleep.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { OnceStore } from '../store/once.js';
-import type { RecallJobStore } from '../store/recall-jobs.js';
 import { Answers, type ReplyChannel } from './answers.js';
 import type { RecallAudit } from './audit.js';
 import type { Authorization, RecallAuthorizer } from './authorize.js';
 import { createRetryConfirmation, type PendingRecall, type RecallOrigin } from './confirmations.js';
 import { RecallHolds } from './holds.js';
-import { type JobState, type RecallJob, RecallJobs } from './jobs.js';
+import type { JobState, RecallJob, RecallJobs } from './jobs.js';
 import { outcomeOf, progressNotes } from './report.js';
 import { RESUME_EVERY_MS, RecallResumer } from './resume.js';
 import { type KeyResult, type RecallDeps, recallMessages } from './send.js';
@@ -20,7 +19,8 @@ export type { ReplyChannel, SlackMessage } from './answers.js';
 export interface RecallServiceOptions {
   /** Confirmations (Retry failed) and the leases of running jobs. */
   once: OnceStore;
-  recallJobs: RecallJobStore;
+  /** Recall jobs and the state of their keys (the same the audit keeps its progress in). */
+  jobs: RecallJobs;
   authorizer: Pick<RecallAuthorizer, 'check'>;
   /** For the answers to the person who recalled. */
   slack: WebClient;
@@ -57,7 +57,7 @@ export class RecallService {
   private readonly resumer: RecallResumer;
 
   constructor(private readonly options: RecallServiceOptions) {
-    this.jobs = new RecallJobs(options.recallJobs);
+    this.jobs = options.jobs;
     this.answers = new Answers(options.slack);
     this.holds = new RecallHolds(options.once, Boolean(options.shared), options.logger);
     this.resumer = new RecallResumer(this.jobs, this.holds, options.logger, (state) => {

@@ -21,14 +21,23 @@ const installedSchema = z.object({
   enterpriseId: z.string().optional(),
 });
 
+/** Bolt's authorization, which also tells the app which team installed it. */
+export type BotAuthorize = Authorize<boolean> & {
+  /**
+   * The installed workspace's team, from the same cached `auth.test` (undefined when it names
+   * none). Rejects while Slack cannot answer, so that a caller does not take that for a no.
+   */
+  installedTeamId(): Promise<string | undefined>;
+};
+
 /**
  * Bolt's own single-token authorization calls `auth.test` on every request when it may not call
  * it at start (and we may not: Slack being down must not stop the app starting). This one calls
  * it once, on the first request, and remembers the answer; a failure is retried next time.
  */
-export function cachedBotAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+export function cachedBotAuthorize(client: WebClient, botToken: string): BotAuthorize {
   let cached: Promise<AuthorizeResult> | undefined;
-  return () => {
+  const authorize = () => {
     cached ??= client.auth.test({ token: botToken }).then(
       (answer) => {
         const identity = authTestSchema.parse(answer);
@@ -52,4 +61,6 @@ export function cachedBotAuthorize(client: WebClient, botToken: string): Authori
     );
     return cached;
   };
+  const installedTeamId = async () => installedWorkspaceOf(await authorize()).teamId;
+  return Object.assign(authorize, { installedTeamId });
 }

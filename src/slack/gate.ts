@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { type BodyBudget, BodyError, readBody } from '../http/body.js';
 import { CodedError } from '../lib/errors.js';
+import { isRecord } from '../lib/records.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -11,8 +12,6 @@ import type { Logger } from '../log.js';
  * form-encoded when every character is CJK (9 bytes each once URL-encoded).
  */
 export const SLACK_MAX_BODY_BYTES = 2 * 1024 * 1024;
-/** Slack sends its (small) bodies at once; a body trickled in is cut after this long. */
-export const SLACK_BODY_TIMEOUT_MS = 10_000;
 /**
  * Memory Slack request bodies may take at once. Their signature can only be checked once they
  * are read, so anybody can send them: they have a budget of their own, apart from the
@@ -50,7 +49,7 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 
 /**
  * `POST /slack/events`, before Bolt: checks what can be checked before reading (method, headers,
- * timestamp, declared size), reads the body within the shared budget, verifies Slack's
+ * timestamp, declared size), reads the body within Slack's own budget, verifies Slack's
  * signature, and refuses a body Bolt could not handle (a `payload` that is not a JSON object, a
  * JSON body that is not an object). Bolt then sees only well-formed, signed requests.
  */
@@ -69,12 +68,8 @@ export function createSlackGate(options: SlackGateOptions) {
     if (Math.abs(now() / 1000 - Number(timestamp)) > SLACK_MAX_SKEW_SECONDS) {
       throw new SlackRequestError(401, 'stale', 'the request timestamp is too far from now');
     }
-    const { body, release } = await readBody(
-      req,
-      SLACK_MAX_BODY_BYTES,
-      bodies,
-      SLACK_BODY_TIMEOUT_MS,
-    );
+    // Slack sends its (small) bodies at once: one trickled in is cut (see `BODY_TIMEOUT_MS`).
+    const { body, release } = await readBody(req, SLACK_MAX_BODY_BYTES, bodies);
     // Given back when the response is done: Bolt handles the request until then.
     res.once('close', release);
     if (!signatureMatches(signingSecret, timestamp, body, signature)) {
@@ -131,9 +126,6 @@ function signatureMatches(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Why Bolt could not handle this body, or undefined when it can. It reads the body exactly as
  * Bolt's receiver does (`node:querystring` for a form, JSON for anything else, the same
@@ -143,7 +135,7 @@ export function shapeProblem(body: Buffer, contentType: string | undefined): str
   const text = body.toString('utf8');
   if (contentType !== 'application/x-www-form-urlencoded') {
     const value = parseJson(text);
-    if (!isObject(value)) return 'the body must be a JSON object';
+    if (!isRecord(value)) return 'the body must be a JSON object';
     if (typeof value.type !== 'string') return 'the body has no type';
     return undefined;
   }
@@ -156,7 +148,7 @@ export function shapeProblem(body: Buffer, contentType: string | undefined): str
   }
   if (typeof form.payload !== 'string') return 'payload is repeated';
   const value = parseJson(form.payload);
-  if (!isObject(value)) return 'payload must be a JSON object';
+  if (!isRecord(value)) return 'payload must be a JSON object';
   if (typeof value.type !== 'string') return 'payload has no type';
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { isRecord } from '../lib/records.js';
+
 /** The workspace the app is installed in, as `auth.test` names it. */
 export interface InstalledWorkspace {
   teamId?: string | undefined;
@@ -10,9 +12,6 @@ export interface RequestWorkspace {
   enterprises: string[];
   unreadable: boolean;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every team and enterprise ID of a command, action, shortcut or view submission, wherever Slack

@@ -67,18 +67,22 @@ export function replyNextTo(payload: ButtonPayload, client: WebClient): ReplyCha
   return threadReply(client, channel, payload.message.thread_ts ?? payload.message.ts);
 }
 
-/** Runs what a click does; a failure on our side is logged and told to the person. */
-export async function answering(
-  deps: ListenerDeps,
+/**
+ * Runs what a click does and returns what it returns; a failure on our side is logged and told
+ * to the person (then undefined is returned).
+ */
+export async function answering<T>(
+  deps: Pick<ListenerDeps, 'logger'>,
   reply: ReplyChannel,
   what: string,
-  work: () => Promise<void>,
-): Promise<void> {
+  work: () => Promise<T>,
+): Promise<T | undefined> {
   try {
-    await work();
+    return await work();
   } catch (error) {
     deps.logger.error(`${what} failed`, { error });
     await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   feedKeyLock,
   recallFromFeed,
 } from '../../recall/clicks.js';
-import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
+import type { ListenerDeps } from '../deps.js';
 import { ephemeralReply, threadReply } from '../replies.js';
 
 import {
@@ -116,18 +116,17 @@ const groupValueSchema = z.object({ group: z.string().min(1).max(100) });
 /** `feed_recall_all`: Recall all on a feed post of several sent messages of one account. */
 export function feedRecallAllButton(deps: ListenerDeps) {
   return feedButton(deps, 'feed recall-all', groupValueSchema, async (where, value, client) => {
-    let record: Awaited<ReturnType<ListenerDeps['links']['getPostLink']>>;
-    let recalled: Set<string>;
-    try {
-      record = await deps.links.getPostLink(groupKey(value.group));
-      recalled = new Set(await deps.links.addRecalled(groupKey(value.group), []));
-    } catch (error) {
-      deps.logger.error('a feed Recall all button failed', { error });
-      await threadReply(client, where.channel, where.postTs)
-        .final({ text: SOMETHING_FAILED })
-        .catch(() => undefined);
-      return;
-    }
+    const known = await answering(
+      deps,
+      threadReply(client, where.channel, where.postTs),
+      'a feed Recall all button',
+      async () => ({
+        record: await deps.links.getPostLink(groupKey(value.group)),
+        recalled: new Set(await deps.links.addRecalled(groupKey(value.group), [])),
+      }),
+    );
+    if (!known) return;
+    const { record, recalled } = known;
     // As the post's Recall all counts.
     const sends = recallableSends(record?.sends ?? [], recalled);
     const [first] = sends;

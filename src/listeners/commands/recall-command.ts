@@ -1,11 +1,12 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { withTimeout } from '../../lib/sleep.js';
-import { createConfirmation, createModalConfirmation } from '../../recall/confirmations.js';
-import { HELP_TEXT, renderConfirmation, renderRecallModal } from '../../recall/messages.js';
+import { createConfirmation } from '../../recall/confirmations.js';
+import { HELP_TEXT, renderConfirmation } from '../../recall/messages.js';
 import { MAX_KEYS_PER_RECALL, parseRecallCommand } from '../../recall/parse.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 import { responseUrlReply } from '../replies.js';
+import { openRecallModal } from '../views/recall-modal.js';
 
 /** A 1,000-key recall fits well within this; longer text is not parsed at all. */
 const MAX_COMMAND_TEXT = 40_000;
@@ -53,15 +54,10 @@ export function recallCommand(deps: ListenerDeps) {
       case 'modal':
         await ack();
         try {
-          // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
-          const privateMetadata = await withTimeout(
-            createModalConfirmation(deps.once, { requestedBy: payload.user_id, origin }),
-            STORE_DEADLINE_MS,
-            "the form's confirmation was not stored",
-          );
-          await client.views.open({
-            trigger_id: payload.trigger_id,
-            view: renderRecallModal({ privateMetadata }),
+          await openRecallModal(deps, client, {
+            triggerId: payload.trigger_id,
+            requestedBy: payload.user_id,
+            origin,
           });
         } catch (error) {
           deps.logger.error('/recall could not open its modal', { error });

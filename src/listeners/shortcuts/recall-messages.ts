@@ -1,12 +1,10 @@
 import type { AllMiddlewareArgs, App, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { withTimeout } from '../../lib/sleep.js';
-import { createModalConfirmation } from '../../recall/confirmations.js';
-import { renderRecallModal } from '../../recall/messages.js';
 import { extractRecallTargets, messageTexts } from '../../recall/parse.js';
 import { RECALL_SHORTCUT_ID } from '../../slack/ids.js';
-import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
+import { type ListenerDeps, SOMETHING_FAILED } from '../deps.js';
 import { tellPerson } from '../tell.js';
+import { openRecallModal } from '../views/recall-modal.js';
 
 const shortcutSchema = z.object({
   type: z.literal('message_action'),
@@ -51,18 +49,11 @@ async function openFilledModal(
       : msgKeys.length === 0
         ? 'No MsgKeys were found in that message; type them in.'
         : undefined;
-  // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
-  const privateMetadata = await withTimeout(
-    createModalConfirmation(deps.once, {
-      requestedBy: payload.user.id,
-      origin: { kind: 'shortcut', channel: payload.channel?.id },
-    }),
-    STORE_DEADLINE_MS,
-    "the form's confirmation was not stored",
-  );
-  await client.views.open({
-    trigger_id: payload.trigger_id,
-    view: renderRecallModal({ account: accounts[0], msgKeys, note, privateMetadata }),
+  await openRecallModal(deps, client, {
+    triggerId: payload.trigger_id,
+    requestedBy: payload.user.id,
+    origin: { kind: 'shortcut', channel: payload.channel?.id },
+    fill: { account: accounts[0], msgKeys, note },
   });
 }
 

@@ -1,15 +1,20 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { withTimeout } from '../../lib/sleep.js';
 import { recallOnce } from '../../recall/clicks.js';
 import {
+  createModalConfirmation,
   type ModalConfirmation,
   modalConfirmationId,
   peekModalConfirmation,
+  type RecallOrigin,
   takeModalConfirmation,
 } from '../../recall/confirmations.js';
+import { renderRecallModal } from '../../recall/messages.js';
 import { splitKeys, validateRecall } from '../../recall/parse.js';
 import { RECALL_MODAL_ID } from '../../slack/ids.js';
+import { answering } from '../actions/click.js';
 import { type ListenerDeps, SOMETHING_FAILED, STORE_DEADLINE_MS } from '../deps.js';
 import { replyFor } from '../replies.js';
 import { postToResponseUrl } from '../tell.js';
@@ -39,6 +44,32 @@ const formError = (text: string) => ({
   response_action: 'errors' as const,
   errors: { account: text },
 });
+
+/**
+ * Opens the recall modal for `requestedBy`, tied to a new stored confirmation (which its submit
+ * takes); `fill`: what the form shows filled in.
+ */
+export async function openRecallModal(
+  deps: Pick<ListenerDeps, 'once'>,
+  client: WebClient,
+  open: {
+    triggerId: string;
+    requestedBy: string;
+    origin: RecallOrigin;
+    fill?: { account?: string | undefined; msgKeys?: string[]; note?: string | undefined };
+  },
+): Promise<void> {
+  // The trigger lapses 3 s after Slack sent it: the store gets 2 of them.
+  const privateMetadata = await withTimeout(
+    createModalConfirmation(deps.once, { requestedBy: open.requestedBy, origin: open.origin }),
+    STORE_DEADLINE_MS,
+    "the form's confirmation was not stored",
+  );
+  await client.views.open({
+    trigger_id: open.triggerId,
+    view: renderRecallModal({ ...open.fill, privateMetadata }),
+  });
+}
 
 /**
  * The modal's submit is the confirmation, so it works once: the modal's stored confirmation is
@@ -98,7 +129,7 @@ export function recallModalSubmission(deps: ListenerDeps) {
     await ack();
     const reply = replyFor(modal.origin, client, user);
     const pending = { ...result.request, requestedBy: user, origin: modal.origin };
-    try {
+    await answering(deps, reply, 'a recall from the modal', async () => {
       const outcome = await recallOnce(deps.recall, user, reply, pending, async () =>
         (await takeModalConfirmation(deps.once, id)) ? pending : undefined,
       );
@@ -109,10 +140,7 @@ export function recallModalSubmission(deps: ListenerDeps) {
           await postToResponseUrl(modal.origin.responseUrl, text);
         else await reply.final({ text });
       }
-    } catch (error) {
-      deps.logger.error('a recall from the modal failed', { error });
-      await reply.final({ text: SOMETHING_FAILED }).catch(() => undefined);
-    }
+    });
   };
 }
 

@@ -3,7 +3,7 @@ import { dedupeKeyOf } from '../../kinds/dedupe.js';
 import type { FeedEvent } from '../../kinds/feed-event.js';
 import { isHandledCommand, kindByCommand } from '../../kinds/registry.js';
 import { WebhookError } from './errors.js';
-import { type SignCache, verifySdkAppId, verifySignature } from './verify.js';
+import { SignCache, verifySdkAppId, verifySignature } from './verify.js';
 
 /** Tencent's own limit is unknown; ours is the one SPEC names. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -81,25 +81,22 @@ export function parseWebhookQuery(
 const NOT_JSON = /^(application\/x-www-form-urlencoded|multipart\/)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The signs a webhook route checks calls against: none when no callback token is configured. */
+export function signsFor(settings: Pick<WebhookSettings, 'callbackToken'>): SignCache | undefined {
+  return settings.callbackToken ? new SignCache(settings.callbackToken) : undefined;
+}
+
 /**
  * Verifies and checks the request before any body work: cheap refusals first. `signs`: the
- * route's cache of expected signs.
+ * route's cache of expected signs (see `signsFor`), undefined when calls are not signed.
  */
 export function verifyWebhookRequest(
   query: Record<string, string | undefined>,
-  settings: WebhookSettings,
-  signs?: SignCache,
+  settings: Pick<WebhookSettings, 'sdkAppId' | 'now'>,
+  signs: SignCache | undefined,
 ): void {
   verifySdkAppId(query.SdkAppid, settings.sdkAppId);
-  if (settings.callbackToken) {
-    verifySignature(
-      settings.callbackToken,
-      query.Sign,
-      query.RequestTime,
-      (settings.now ?? Date.now)(),
-      signs,
-    );
-  }
+  if (signs) verifySignature(signs, query.Sign, query.RequestTime, (settings.now ?? Date.now)());
 }
 
 function parseJsonObject(
@@ -111,9 +108,6 @@ function parseJsonObject(
       `body must be JSON, not ${req.contentType.split(';')[0]}`,
       'bad_request',
     );
-  }
-  if (req.body.length > MAX_BODY_BYTES) {
-    throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
   }
   let text: string;
   try {
@@ -151,13 +145,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export function receiveWebhook(req: WebhookRequest, settings: WebhookSettings): WebhookOutcome {
   const query = parseWebhookQuery(req.query);
-  verifyWebhookRequest(query, settings);
+  verifyWebhookRequest(query, settings, signsFor(settings));
+  // The route's bodies are bounded as they are read (`readBody`); a body given whole is here.
+  if (req.body.length > MAX_BODY_BYTES) {
+    throw new WebhookError(413, `body exceeds ${MAX_BODY_BYTES} bytes`, 'too_large');
+  }
   return parseWebhook(query, req, settings);
 }
 
 /**
  * Parses and validates the body of a call whose query is already verified (see
- * `verifyWebhookRequest`). Throws `WebhookError` for every refusal.
+ * `verifyWebhookRequest`) and whose body is within `MAX_BODY_BYTES` (see `readBody`). Throws
+ * `WebhookError` for every refusal.
  */
 export function parseWebhook(
   query: Record<string, string | undefined>,
@@ -178,7 +177,10 @@ export function parseWebhook(
   }
   if (!isHandledCommand(command)) return { kind: 'ignored', command };
 
-  const parsed = kindByCommand(command).schema.safeParse({ ...json, CallbackCommand: command });
+  const parsed = kindByCommand(command).schema.safeParse(
+    // Copied only when the command came in the query alone: most bodies carry it.
+    bodyCommand === undefined ? { ...json, CallbackCommand: command } : json,
+  );
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
     throw new WebhookError(400, `${command}: ${first}`, 'bad_request');

@@ -9,13 +9,10 @@ import {
   MAX_BODY_BYTES,
   parseWebhook,
   parseWebhookQuery,
+  signsFor,
   verifyWebhookRequest,
   type WebhookSettings,
 } from './receive.js';
-import { SignCache } from './verify.js';
-
-/** A body not sent within this long is refused (Tencent sends small bodies at once). */
-const BODY_TIMEOUT_MS = 10_000;
 
 /** A body refused while it was read, as the webhook's refusal (its status is the body's). */
 const BODY_REFUSALS: Record<'too_large' | 'busy' | 'slow', WebhookRefusal> = {
@@ -49,7 +46,7 @@ export interface WebhookRouteOptions {
   metrics: Metrics;
   logger: Logger;
   isStopping: () => boolean;
-  /** Memory all request bodies may take at once (shared with the other routes). */
+  /** Memory the webhook's request bodies may take at once (Slack's have a budget of their own). */
   bodies: BodyBudget;
 }
 
@@ -60,7 +57,7 @@ export interface WebhookRouteOptions {
 export function createWebhookRoute(options: WebhookRouteOptions) {
   const { settings, accept, metrics, logger } = options;
   // This route's own: another app in the process (a test's second app) keeps its own.
-  const signs = new SignCache();
+  const signs = signsFor(settings);
   // Labels from a fixed set: anybody can send any CallbackCommand, and every value would stay.
   const count = (command: string, outcome: string) =>
     metrics.webhooks.inc({ command: isHandledCommand(command) ? command : 'other', outcome });
@@ -76,19 +73,19 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     }
     // Who is calling is checked from the query alone (403/401), before a byte of the body is
     // read or counted: strangers cannot fill the memory budget that Tencent's calls share.
-    let caller: ReturnType<typeof parseWebhookQuery> = {};
     // Refused, the body is drained unread: the connection is not kept for another request.
-    const refused = refuse(res, commandHint, { close: true }, () => {
-      caller = parseWebhookQuery(params);
-      verifyWebhookRequest(caller, settings, signs);
+    const caller = refusing(res, commandHint, { close: true }, () => {
+      const query = parseWebhookQuery(params);
+      verifyWebhookRequest(query, settings, signs);
+      return query;
     });
-    if (refused) {
+    if (!caller) {
       req.resume();
       return;
     }
     let read: Awaited<ReturnType<typeof readBody>>;
     try {
-      read = await readBody(req, MAX_BODY_BYTES, options.bodies, BODY_TIMEOUT_MS);
+      read = await readBody(req, MAX_BODY_BYTES, options.bodies);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       // Cut off half-way: nobody is left to answer.
@@ -101,16 +98,15 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
       );
       return;
     }
-    // The body counts against the shared budget until the answer, store commit included.
+    // The body counts against the webhook's budget until the answer, store commit included.
     try {
-      let outcome: ReturnType<typeof parseWebhook> | undefined;
-      refuse(res, commandHint, { close: false }, () => {
-        outcome = parseWebhook(
+      const outcome = refusing(res, commandHint, { close: false }, () =>
+        parseWebhook(
           caller,
           { contentType: req.headers['content-type'], body: read.body },
           settings,
-        );
-      });
+        ),
+      );
       if (!outcome) return;
       if (outcome.kind === 'ignored') {
         answer(res, 200, OK_BODY);
@@ -133,22 +129,21 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
   };
 
   /**
-   * Runs `check`; a `WebhookError` it throws is answered (see `answerRefusal`). True when the
-   * call was refused.
+   * Runs `check` and returns what it returns; a `WebhookError` it throws is answered (see
+   * `answerRefusal`), and then undefined is returned.
    */
-  function refuse(
+  function refusing<T>(
     res: ServerResponse,
     commandHint: string,
     how: { close: boolean },
-    check: () => void,
-  ): boolean {
+    check: () => T,
+  ): T | undefined {
     try {
-      check();
-      return false;
+      return check();
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       answerRefusal(res, commandHint, error, how);
-      return true;
+      return undefined;
     }
   }
 

@@ -14,7 +14,8 @@ export function computeSign(token: string, requestTime: string): string {
 /**
  * Every call within one second carries the same `RequestTime`, hence the same `Sign`: computing
  * it once per second keeps a hash off the hot path. Only a few seconds are ever valid at once.
- * Each webhook route has its own (made with the route, gone with it), never one per process.
+ * Each webhook route has its own, for its token (made with the route, gone with it), never one
+ * per process.
  */
 export class SignCache {
   private readonly signs = new Map<string, Buffer>();
@@ -22,14 +23,15 @@ export class SignCache {
   /** How many seconds' signs it holds at most. */
   static readonly MAX_SIZE = 16;
 
-  /** The `Sign` Tencent sends with `requestTime` for `token`, as bytes to compare. */
-  expected(token: string, requestTime: string): Buffer {
-    const key = `${requestTime}\n${token}`;
-    let sign = this.signs.get(key);
+  constructor(private readonly token: string) {}
+
+  /** The `Sign` Tencent sends with `requestTime`, as bytes to compare. */
+  expected(requestTime: string): Buffer {
+    let sign = this.signs.get(requestTime);
     if (!sign) {
       if (this.signs.size >= SignCache.MAX_SIZE) this.signs.clear();
-      sign = Buffer.from(computeSign(token, requestTime), 'utf8');
-      this.signs.set(key, sign);
+      sign = Buffer.from(computeSign(this.token, requestTime), 'utf8');
+      this.signs.set(requestTime, sign);
     }
     return sign;
   }
@@ -49,14 +51,13 @@ export function verifySdkAppId(sdkAppId: string | undefined, expected: number): 
 
 /**
  * Webhook authentication, when a token is configured: `Sign` and a fresh `RequestTime`.
- * `signs`: the route's cache of expected signs (a call on its own computes its sign).
+ * `signs`: the route's cache of expected signs, for its token.
  */
 export function verifySignature(
-  token: string,
+  signs: SignCache,
   sign: string | undefined,
   requestTime: string | undefined,
   nowMs: number,
-  signs: SignCache = new SignCache(),
 ): void {
   if (!sign || !requestTime) {
     throw new WebhookError(401, 'Sign and RequestTime are required', 'unauthorized');
@@ -68,7 +69,7 @@ export function verifySignature(
   if (skew > REQUEST_TIME_WINDOW_SECONDS) {
     throw new WebhookError(401, 'RequestTime is outside the allowed window', 'unauthorized');
   }
-  const expected = signs.expected(token, requestTime);
+  const expected = signs.expected(requestTime);
   // SPEC: lowercase hex, as Tencent sends it; another spelling is another string.
   const given = Buffer.from(sign, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -6,6 +6,7 @@ import {
   AUTHORIZATION_TIMEOUT_MS,
   RecallAuthorizer,
 } from '../../../src/recall/authorize.js';
+import { cachedBotAuthorize } from '../../../src/slack/authorize.js';
 
 type Answer = Record<string, unknown> | 'hang' | Error;
 
@@ -38,7 +39,9 @@ function fakeSlack(answers: { users?: Record<string, Answer>; groups?: Record<st
   return { client, calls, answers };
 }
 
-const user = (id: string, flags: Record<string, boolean> = {}) => ({ user: { id, ...flags } });
+const user = (id: string, flags: Record<string, boolean | string> = {}) => ({
+  user: { id, ...flags },
+});
 
 function authorizer(slack: ReturnType<typeof fakeSlack>, clock = { now: 0 }, timeoutMs?: number) {
   return new RecallAuthorizer({
@@ -131,5 +134,37 @@ describe('RecallAuthorizer.check', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     if (slack.answers.groups) slack.answers.groups.SRESPONDERS = { users: ['UGROUPED'] };
     expect(await check.check('UGROUPED')).toMatchObject({ allowed: true });
+  });
+
+  it('says Slack could not confirm, and keeps no answer, when the installed team is not known yet', async () => {
+    const slack = fakeSlack({
+      users: { UADMIN: user('UADMIN', { is_admin: true, team_id: 'T1' }) },
+    });
+    let authTests = 0;
+    const auth = {
+      auth: {
+        test: () => {
+          authTests += 1;
+          return authTests === 1
+            ? Promise.reject(new Error('service_unavailable'))
+            : Promise.resolve({ ok: true, team_id: 'T1' });
+        },
+      },
+    } as unknown as WebClient;
+    const authorize = cachedBotAuthorize(auth, 'xoxb-test');
+    const check = new RecallAuthorizer({
+      client: slack.client,
+      allowedUsers: [],
+      allowedUsergroups: [],
+      logger: silentLogger,
+      now: () => 0,
+      adminTeamId: authorize.installedTeamId,
+    });
+    expect(await check.check('UADMIN')).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('Slack could not confirm'),
+    });
+    expect(await check.check('UADMIN')).toMatchObject({ allowed: true });
+    expect(authTests).toBe(2);
   });
 });

@@ -65,7 +65,7 @@ function serviceOn(
   const replyFor = vi.fn((): ReplyChannel => reply);
   const service = new RecallService({
     once: store.once,
-    recallJobs: store.recallJobs,
+    jobs: new RecallJobs(store.recallJobs),
     authorizer: {
       check: async (userId: string): Promise<Authorization> =>
         (options.allowed ?? [MODERATOR]).includes(userId)

@@ -19,11 +19,13 @@ describe('webhook verification', () => {
   it('accepts a fresh, correct Sign in lowercase hex, and only in lowercase (SPEC)', () => {
     const now = 1669872112_000;
     const sign = computeSign('xxxxyyyy', '1669872112');
-    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now)).not.toThrow();
-    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now + 59_000)).not.toThrow();
-    expect(() => verifySignature('xxxxyyyy', sign.toUpperCase(), '1669872112', now)).toThrow(
-      /Sign does not match/,
-    );
+    expect(() => verifySignature(new SignCache('xxxxyyyy'), sign, '1669872112', now)).not.toThrow();
+    expect(() =>
+      verifySignature(new SignCache('xxxxyyyy'), sign, '1669872112', now + 59_000),
+    ).not.toThrow();
+    expect(() =>
+      verifySignature(new SignCache('xxxxyyyy'), sign.toUpperCase(), '1669872112', now),
+    ).toThrow(/Sign does not match/);
   });
 
   it.each([
@@ -50,7 +52,7 @@ describe('webhook verification', () => {
     ],
     ['non-numeric RequestTime', computeSign('xxxxyyyy', 'abc'), 'abc', 1669872112_000],
   ])('refuses %s with 401', (_name, sign, time, now) => {
-    const error = refusal(() => verifySignature('xxxxyyyy', sign, time, now));
+    const error = refusal(() => verifySignature(new SignCache('xxxxyyyy'), sign, time, now));
     expect(error.status).toBe(401);
   });
 
@@ -64,16 +66,16 @@ describe('webhook verification', () => {
   it("keeps each route's expected signs apart, a few seconds at most", () => {
     const now = 1669872112_000;
     const sign = computeSign('xxxxyyyy', '1669872112');
-    const a = new SignCache();
-    const b = new SignCache();
-    expect(() => verifySignature('xxxxyyyy', sign, '1669872112', now, a)).not.toThrow();
-    expect(a.expected('xxxxyyyy', '1669872112').toString('utf8')).toBe(sign);
+    const a = new SignCache('xxxxyyyy');
+    const b = new SignCache('other');
+    expect(() => verifySignature(a, sign, '1669872112', now)).not.toThrow();
+    expect(a.expected('1669872112').toString('utf8')).toBe(sign);
     expect(a.size()).toBe(1);
     // Another app's route (its own cache) has computed nothing, and refuses with its own token.
     expect(b.size()).toBe(0);
-    expect(refusal(() => verifySignature('other', sign, '1669872112', now, b)).status).toBe(401);
-    for (let t = 0; t < SignCache.MAX_SIZE * 2; t++) a.expected('xxxxyyyy', String(1669872112 + t));
+    expect(refusal(() => verifySignature(b, sign, '1669872112', now)).status).toBe(401);
+    for (let t = 0; t < SignCache.MAX_SIZE * 2; t++) a.expected(String(1669872112 + t));
     expect(a.size()).toBeLessThanOrEqual(SignCache.MAX_SIZE);
-    expect(a.expected('xxxxyyyy', '1669872112').toString('utf8')).toBe(sign);
+    expect(a.expected('1669872112').toString('utf8')).toBe(sign);
   });
 });
