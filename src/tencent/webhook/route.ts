@@ -66,9 +66,8 @@ export function createWebhookRoute(options: WebhookRouteOptions) {
     const params = new URLSearchParams(query);
     const commandHint = params.get('CallbackCommand') ?? '';
     if (options.isStopping()) {
-      res.setHeader('connection', 'close');
-      fail(res, 503, 'shutting down');
-      count(commandHint, 'unavailable');
+      const stopping = new WebhookError(503, 'shutting down', 'unavailable');
+      answerRefusal(res, commandHint, stopping, { close: true });
       return;
     }
     // Who is calling is checked from the query alone (403/401), before a byte of the body is
