@@ -74,4 +74,20 @@ describe('runDeadLetters', () => {
     expect(await run('list', 'extra')).toBe(2);
     expect(printed).toEqual([USAGE, USAGE]);
   });
+
+  it('says how many dead letters cannot be read when the store lists fewer than it counts', async () => {
+    const [id] = await deadLetters('71_1_1698741698');
+    // The store counts an unreadable dead letter but cannot list it.
+    const real = stores.queue;
+    const queue = {
+      deadLetterCount: async () => 3,
+      deadLetters: (limit?: number) => real.deadLetters(limit),
+      replayDeadLetters: (ids?: readonly string[]) => real.replayDeadLetters(ids),
+    };
+    printed = [];
+    expect(await runDeadLetters(queue, ['list'], print)).toBe(0);
+    expect(printed[0]).toBe('3 dead letters');
+    expect(printed.some((line) => line.startsWith(`[${id}] set aside `))).toBe(true);
+    expect(printed.at(-1)).toBe('… and 2 that cannot be read');
+  });
 });
